@@ -1,0 +1,88 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+// One target per stage of the flow: records → spec → fetch → store → thumbnail → store → serve.
+// C lives only in CHalftone (and the two system-library module maps it builds on).
+let package = Package(
+  name: "Halftone",
+  platforms: [.macOS(.v14)],
+  products: [
+    .executable(name: "halftone", targets: ["HalftoneCLI"]),
+    .library(name: "Halftone", targets: ["Halftone"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+    .package(url: "https://github.com/apple/swift-metrics", from: "2.5.0"),
+    .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
+    .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.0.0"),
+    .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
+    .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.5.0"),
+    .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+    .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
+  ],
+  targets: [
+    // System libraries, found with pkg-config (Debian: libvips-dev, libcurl4-openssl-dev).
+    .systemLibrary(name: "CVips", pkgConfig: "vips", providers: [.apt(["libvips-dev"])]),
+    .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+    // Non-variadic wrappers and macros Swift cannot call directly.
+    .target(name: "CHalftone", dependencies: ["CVips", "CCurl"]),
+
+    // Vocabulary shared by every stage: error kinds as the report names them.
+    .target(name: "HalftoneCore"),
+    .target(name: "HalftoneRecords", dependencies: ["HalftoneCore", "Yams"]),
+    .target(name: "HalftoneSpec", dependencies: ["HalftoneCore"]),
+    .target(name: "HalftoneImaging", dependencies: ["HalftoneCore", "HalftoneSpec", "CHalftone"]),
+    .target(name: "HalftoneFetch", dependencies: ["HalftoneCore", "CHalftone"]),
+    .target(
+      name: "HalftoneStore",
+      dependencies: [
+        "HalftoneCore",
+        .product(name: "GRDB", package: "GRDB.swift"),
+        .product(name: "Crypto", package: "swift-crypto"),
+      ]
+    ),
+    .target(
+      name: "Halftone",
+      dependencies: [
+        "HalftoneCore", "HalftoneRecords", "HalftoneSpec", "HalftoneImaging", "HalftoneFetch",
+        "HalftoneStore",
+      ]
+    ),
+    .target(
+      name: "HalftoneServer",
+      dependencies: [
+        "Halftone",
+        .product(name: "Hummingbird", package: "hummingbird"),
+        .product(name: "Logging", package: "swift-log"),
+        .product(name: "Metrics", package: "swift-metrics"),
+        .product(name: "Prometheus", package: "swift-prometheus"),
+        .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        .product(name: "Crypto", package: "swift-crypto"),
+      ]
+    ),
+    .executableTarget(
+      name: "HalftoneCLI",
+      dependencies: [
+        "Halftone", "HalftoneServer",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]
+    ),
+
+    // Shared by the tests: fixture images made with libvips, a fault-injecting origin server.
+    .target(
+      name: "HalftoneTestSupport",
+      dependencies: ["HalftoneImaging", "HalftoneCore"],
+      path: "Tests/HalftoneTestSupport"
+    ),
+    .testTarget(name: "HalftoneSpecTests", dependencies: ["HalftoneSpec"]),
+    .testTarget(name: "HalftoneRecordsTests", dependencies: ["HalftoneRecords"]),
+    .testTarget(name: "HalftoneImagingTests", dependencies: ["HalftoneImaging", "HalftoneTestSupport"]),
+    .testTarget(name: "HalftoneFetchTests", dependencies: ["HalftoneFetch", "HalftoneTestSupport"]),
+    .testTarget(name: "HalftoneStoreTests", dependencies: ["HalftoneStore", "HalftoneTestSupport"]),
+    .testTarget(name: "HalftoneTests", dependencies: ["Halftone", "HalftoneTestSupport"]),
+    .testTarget(name: "HalftoneServerTests", dependencies: ["HalftoneServer", "HalftoneTestSupport"]),
+    .testTarget(name: "HalftoneCLITests", dependencies: ["HalftoneTestSupport"]),
+  ],
+  swiftLanguageModes: [.v6]
+)

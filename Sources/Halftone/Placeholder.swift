@@ -1,0 +1,1 @@
+// Halftone: see the README's architecture section.

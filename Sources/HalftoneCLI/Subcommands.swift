@@ -1,0 +1,4 @@
+import ArgumentParser
+
+/// Every subcommand of `halftone`, in the order `--help` lists them.
+let registeredSubcommands: [any ParsableCommand.Type] = []

@@ -1,0 +1,1 @@
+// HalftoneFetch: see the README's architecture section.

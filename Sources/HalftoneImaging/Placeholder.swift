@@ -1,0 +1,1 @@
+// HalftoneImaging: see the README's architecture section.

@@ -1,0 +1,1 @@
+// HalftoneRecords: see the README's architecture section.

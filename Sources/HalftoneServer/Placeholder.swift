@@ -1,0 +1,1 @@
+// HalftoneServer: see the README's architecture section.

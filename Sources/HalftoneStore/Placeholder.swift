@@ -1,0 +1,1 @@
+// HalftoneStore: see the README's architecture section.
