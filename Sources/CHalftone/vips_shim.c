@@ -1,1 +1,297 @@
+// Non-variadic wrappers over libvips 8.14; see include/vips_shim.h for the contract.
 #include "CHalftone.h"
+
+// MARK: Runtime
+
+int hvips_init(void) {
+  if (VIPS_INIT("halftone") != 0) return -1;
+  // The operation cache only costs memory for a thumbnailer that never repeats an operation, and
+  // it would share results between callers.
+  vips_cache_set_max(0);
+  // One worker per pipeline: callers run many pipelines in parallel.
+  vips_concurrency_set(1);
+  // Loaders libvips marks untrusted (ImageMagick, PDF, SVG, JPEG 2000, JPEG XL…) stay off.
+  vips_block_untrusted_set(TRUE);
+  return 0;
+}
+
+char *hvips_error_copy(void) { return vips_error_buffer_copy(); }
+
+void hvips_unref(VipsImage *image) {
+  if (image) g_object_unref(image);
+}
+
+void hvips_free(void *memory) { g_free(memory); }
+
+void hvips_thread_shutdown(void) { vips_thread_shutdown(); }
+
+// MARK: Loading and headers
+
+const char *hvips_find_loader(const void *bytes, size_t length) {
+  const char *name = vips_foreign_find_load_buffer(bytes, length);
+  // find_load_buffer reports "not a known format" in the error buffer: keep the buffer clean.
+  if (!name) vips_error_clear();
+  return name;
+}
+
+int hvips_has_operation(const char *nickname) {
+  return vips_type_find("VipsOperation", nickname) != 0 ? 1 : 0;
+}
+
+VipsImage *hvips_load_buffer(const void *bytes, size_t length, const char *options) {
+  return vips_image_new_from_buffer(bytes, length, options ? options : "", NULL);
+}
+
+VipsImage *hvips_new_from_memory_copy(
+  const void *pixels, size_t length, int width, int height, int bands, VipsBandFormat format) {
+  return vips_image_new_from_memory_copy(pixels, length, width, height, bands, format);
+}
+
+int hvips_width(VipsImage *image) { return vips_image_get_width(image); }
+int hvips_height(VipsImage *image) { return vips_image_get_height(image); }
+int hvips_bands(VipsImage *image) { return vips_image_get_bands(image); }
+VipsBandFormat hvips_format(VipsImage *image) { return vips_image_get_format(image); }
+VipsInterpretation hvips_interpretation(VipsImage *image) {
+  return vips_image_get_interpretation(image);
+}
+VipsInterpretation hvips_guess_interpretation(VipsImage *image) {
+  return vips_image_guess_interpretation(image);
+}
+int hvips_has_alpha(VipsImage *image) { return vips_image_hasalpha(image) ? 1 : 0; }
+int hvips_orientation(VipsImage *image) { return vips_image_get_orientation(image); }
+
+int hvips_has_icc_profile(VipsImage *image) {
+  return vips_image_get_typeof(image, VIPS_META_ICC_NAME) != 0 ? 1 : 0;
+}
+
+int hvips_has_field(VipsImage *image, const char *name) {
+  return vips_image_get_typeof(image, name) != 0 ? 1 : 0;
+}
+
+int hvips_get_int(VipsImage *image, const char *name, int *value) {
+  if (vips_image_get_typeof(image, name) == 0) return -1;
+  return vips_image_get_int(image, name, value);
+}
+
+const char *hvips_get_string(VipsImage *image, const char *name) {
+  const char *value = NULL;
+  if (vips_image_get_typeof(image, name) == 0) return NULL;
+  if (vips_image_get_string(image, name, &value) != 0) {
+    vips_error_clear();
+    return NULL;
+  }
+  return value;
+}
+
+int hvips_page_count(VipsImage *image) { return vips_image_get_n_pages(image); }
+
+// MARK: Geometry
+
+int hvips_autorot(VipsImage *in, VipsImage **out) { return vips_autorot(in, out, NULL); }
+
+int hvips_rot(VipsImage *in, VipsImage **out, int degrees) {
+  VipsAngle angle;
+  switch (((degrees % 360) + 360) % 360) {
+  case 0: angle = VIPS_ANGLE_D0; break;
+  case 90: angle = VIPS_ANGLE_D90; break;
+  case 180: angle = VIPS_ANGLE_D180; break;
+  case 270: angle = VIPS_ANGLE_D270; break;
+  default:
+    vips_error("hvips_rot", "angle %d is not a multiple of 90", degrees);
+    return -1;
+  }
+  return vips_rot(in, out, angle, NULL);
+}
+
+int hvips_flip(VipsImage *in, VipsImage **out, int horizontal) {
+  return vips_flip(in, out, horizontal ? VIPS_DIRECTION_HORIZONTAL : VIPS_DIRECTION_VERTICAL, NULL);
+}
+
+int hvips_extract_area(VipsImage *in, VipsImage **out, int left, int top, int width, int height) {
+  return vips_extract_area(in, out, left, top, width, height, NULL);
+}
+
+int hvips_subpixel_extract(
+  VipsImage *in, VipsImage **out, double dx, double dy, int width, int height) {
+  VipsInterpolate *bicubic = vips_interpolate_new("bicubic");
+  if (!bicubic) return -1;
+  VipsArrayInt *area = vips_array_int_newv(4, 0, 0, width, height);
+  // A pure translation: output (X, Y) = input (X + dx, Y + dy). Translations do not depend on the
+  // pixel-centre convention, so no half-pixel correction is needed.
+  int result = vips_affine(
+    in, out, 1.0, 0.0, 0.0, 1.0, "interpolate", bicubic, "odx", -dx, "ody", -dy, "oarea", area,
+    "extend", VIPS_EXTEND_COPY, NULL);
+  vips_area_unref(VIPS_AREA(area));
+  g_object_unref(bicubic);
+  return result;
+}
+
+int hvips_embed_copy(VipsImage *in, VipsImage **out, int left, int top, int width, int height) {
+  return vips_embed(in, out, left, top, width, height, "extend", VIPS_EXTEND_COPY, NULL);
+}
+
+int hvips_replicate(VipsImage *in, VipsImage **out, int across, int down) {
+  return vips_replicate(in, out, across, down, NULL);
+}
+
+int hvips_resize(VipsImage *in, VipsImage **out, double hscale, double vscale) {
+  return vips_resize(in, out, hscale, "vscale", vscale, "kernel", VIPS_KERNEL_LANCZOS3, NULL);
+}
+
+int hvips_smartcrop_attention(VipsImage *in, VipsImage **out, int width, int height) {
+  return vips_smartcrop(in, out, width, height, "interesting", VIPS_INTERESTING_ATTENTION, NULL);
+}
+
+int hvips_copy_memory(VipsImage *in, VipsImage **out) {
+  VipsImage *copy = vips_image_copy_memory(in);
+  if (!copy) return -1;
+  *out = copy;
+  return 0;
+}
+
+int hvips_copy_set_int(VipsImage *in, VipsImage **out, const char *name, int value) {
+  if (vips_copy(in, out, NULL) != 0) return -1;
+  vips_image_set_int(*out, name, value);
+  return 0;
+}
+
+int hvips_copy_without_metadata(VipsImage *in, VipsImage **out) {
+  if (vips_copy(in, out, NULL) != 0) return -1;
+  // vips_copy gives the new image its own metadata table: removing leaves `in` untouched. Names
+  // of built-in header fields (width, bands…) are listed too; removing those is a no-op.
+  gchar **fields = vips_image_get_fields(*out);
+  for (int i = 0; fields && fields[i]; i++) vips_image_remove(*out, fields[i]);
+  g_strfreev(fields);
+  return 0;
+}
+
+int hvips_copy_interpretation(VipsImage *in, VipsImage **out, VipsInterpretation interpretation) {
+  return vips_copy(in, out, "interpretation", interpretation, NULL);
+}
+
+// MARK: Colour and format
+
+int hvips_icc_transform(
+  VipsImage *in, VipsImage **out, const char *output_profile, const char *input_profile,
+  int embedded, VipsIntent intent, int depth) {
+  if (input_profile)
+    return vips_icc_transform(
+      in, out, output_profile, "input_profile", input_profile, "embedded", embedded, "intent",
+      intent, "depth", depth, NULL);
+  return vips_icc_transform(
+    in, out, output_profile, "embedded", embedded, "intent", intent, "depth", depth, NULL);
+}
+
+int hvips_colourspace(VipsImage *in, VipsImage **out, VipsInterpretation space) {
+  return vips_colourspace(in, out, space, NULL);
+}
+
+int hvips_cast(VipsImage *in, VipsImage **out, VipsBandFormat format) {
+  return vips_cast(in, out, format, NULL);
+}
+
+int hvips_flatten_white(VipsImage *in, VipsImage **out) {
+  VipsArrayDouble *white = vips_array_double_newv(1, 255.0);
+  int result = vips_flatten(in, out, "background", white, NULL);
+  vips_area_unref(VIPS_AREA(white));
+  return result;
+}
+
+int hvips_premultiply(VipsImage *in, VipsImage **out) { return vips_premultiply(in, out, NULL); }
+
+int hvips_unpremultiply(VipsImage *in, VipsImage **out) {
+  return vips_unpremultiply(in, out, NULL);
+}
+
+int hvips_extract_band(VipsImage *in, VipsImage **out, int band, int count) {
+  return vips_extract_band(in, out, band, "n", count, NULL);
+}
+
+int hvips_bandjoin(VipsImage **in, int count, VipsImage **out) {
+  return vips_bandjoin(in, out, count, NULL);
+}
+
+// MARK: Arithmetic
+
+int hvips_linear(VipsImage *in, VipsImage **out, const double *a, const double *b, int count) {
+  return vips_linear(in, out, (double *)a, (double *)b, count, NULL);
+}
+
+int hvips_math(VipsImage *in, VipsImage **out, VipsOperationMath operation) {
+  return vips_math(in, out, operation, NULL);
+}
+
+int hvips_add(VipsImage *left, VipsImage *right, VipsImage **out) {
+  return vips_add(left, right, out, NULL);
+}
+
+int hvips_subtract(VipsImage *left, VipsImage *right, VipsImage **out) {
+  return vips_subtract(left, right, out, NULL);
+}
+
+int hvips_multiply(VipsImage *left, VipsImage *right, VipsImage **out) {
+  return vips_multiply(left, right, out, NULL);
+}
+
+int hvips_avg(VipsImage *in, double *value) { return vips_avg(in, value, NULL); }
+
+int hvips_getpoint(VipsImage *in, int x, int y, double **values, int *count) {
+  return vips_getpoint(in, values, count, x, y, NULL);
+}
+
+// MARK: Generators
+
+int hvips_black(VipsImage **out, int width, int height, int bands) {
+  return vips_black(out, width, height, "bands", bands, NULL);
+}
+
+int hvips_xyz(VipsImage **out, int width, int height) { return vips_xyz(out, width, height, NULL); }
+
+int hvips_gaussnoise(VipsImage **out, int width, int height, double sigma, double mean, int seed) {
+  return vips_gaussnoise(out, width, height, "sigma", sigma, "mean", mean, "seed", seed, NULL);
+}
+
+// MARK: Savers
+
+int hvips_jpegsave(
+  VipsImage *in, void **bytes, size_t *length, int quality, int optimize_coding, int interlace,
+  int strip) {
+  return vips_jpegsave_buffer(
+    in, bytes, length, "Q", quality, "optimize_coding", optimize_coding, "interlace", interlace,
+    "strip", strip, NULL);
+}
+
+int hvips_webpsave(
+  VipsImage *in, void **bytes, size_t *length, int quality, int lossless, int effort, int strip) {
+  return vips_webpsave_buffer(
+    in, bytes, length, "Q", quality, "lossless", lossless, "effort", effort, "strip", strip, NULL);
+}
+
+int hvips_avifsave(
+  VipsImage *in, void **bytes, size_t *length, int quality, int effort, int strip) {
+  return vips_heifsave_buffer(
+    in, bytes, length, "Q", quality, "compression", VIPS_FOREIGN_HEIF_COMPRESSION_AV1, "effort",
+    effort, "strip", strip, NULL);
+}
+
+int hvips_heicsave(VipsImage *in, void **bytes, size_t *length, int quality, int strip) {
+  return vips_heifsave_buffer(
+    in, bytes, length, "Q", quality, "compression", VIPS_FOREIGN_HEIF_COMPRESSION_HEVC, "strip",
+    strip, NULL);
+}
+
+int hvips_pngsave(
+  VipsImage *in, void **bytes, size_t *length, int compression, int bitdepth, int strip) {
+  if (bitdepth > 0)
+    return vips_pngsave_buffer(
+      in, bytes, length, "compression", compression, "bitdepth", bitdepth, "strip", strip, NULL);
+  return vips_pngsave_buffer(in, bytes, length, "compression", compression, "strip", strip, NULL);
+}
+
+int hvips_gifsave(VipsImage *in, void **bytes, size_t *length) {
+  return vips_gifsave_buffer(in, bytes, length, NULL);
+}
+
+int hvips_tiffsave(VipsImage *in, void **bytes, size_t *length) {
+  return vips_tiffsave_buffer(in, bytes, length, NULL);
+}

@@ -1,4 +1,8 @@
 import ArgumentParser
 
 /// Every subcommand of `halftone`, in the order `--help` lists them.
-let registeredSubcommands: [any ParsableCommand.Type] = []
+let registeredSubcommands: [any ParsableCommand.Type] = [
+  PrefetchCommand.self,
+  ThumbnailCommand.self,
+  BenchCommand.self,
+]

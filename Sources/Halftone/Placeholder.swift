@@ -1,1 +1,0 @@
-// Halftone: see the README's architecture section.

@@ -1,0 +1,297 @@
+import Foundation
+import HalftoneCore
+import HalftoneFetch
+import HalftoneImaging
+import HalftoneRecords
+import HalftoneSpec
+import HalftoneStore
+
+/// Drives the flow for a stream of article records: spec → fetch → store → thumbnail → store, with
+/// the fetch stage I/O-bound and highly concurrent and the thumbnail stage bounded to one render
+/// per core. Every reference ends in exactly one `ReferenceOutcome`.
+///
+/// Resumable: whatever the index already holds is not requested again (unless `refresh`).
+public final class Prefetcher: Sendable {
+  public let cache: Cache
+  public let fetcher: Fetcher
+  public let thumbnailer: Thumbnailer
+  public let options: PrefetchOptions
+  private let renders: WorkLimiter
+  private let originals = SingleFlight<String, StoredOriginal>()
+  private let thumbnails = SingleFlight<String, VariantRecord>()
+
+  public init(cache: Cache, fetcher: Fetcher, options: PrefetchOptions) {
+    self.cache = cache
+    self.fetcher = fetcher
+    self.options = options
+    self.thumbnailer = Thumbnailer(maxPixels: options.maxPixels)
+    self.renders = WorkLimiter(limit: options.thumbnailWorkers)
+  }
+
+  /// Processes every item, at most `options.concurrency` references at once, reading records only
+  /// as slots free up (so memory does not grow with the archive). `onOutcome` is called once per
+  /// reference and per bad record, from the calling task, in completion order.
+  public func run<Items: Sequence>(
+    _ items: Items, onOutcome: (ReferenceOutcome) -> Void
+  ) async -> PrefetchSummary where Items.Element == RecordItem {
+    var summary = PrefetchSummary()
+    let started = Date()
+    var iterator = items.makeIterator()
+    await withTaskGroup(of: ReferenceOutcome.self) { group in
+      var inFlight = 0
+      func finish(_ outcome: ReferenceOutcome) {
+        summary.add(outcome)
+        onOutcome(outcome)
+      }
+      while let item = iterator.next() {
+        switch item {
+        case .problem(let problem):
+          finish(ReferenceOutcome(problem: problem))
+        case .reference(let reference):
+          if inFlight >= options.concurrency, let done = await group.next() {
+            inFlight -= 1
+            finish(done)
+          }
+          group.addTask { await self.process(reference) }
+          inFlight += 1
+        }
+      }
+      for await done in group { finish(done) }
+    }
+    summary.seconds = Date().timeIntervalSince(started)
+    return summary
+  }
+
+  /// Takes one image reference all the way to a stored thumbnail.
+  public func process(_ reference: ImageReference) async -> ReferenceOutcome {
+    var outcome = ReferenceOutcome(reference: reference)
+    do {
+      let spec = try ThumbnailSpec.parse(
+        url: reference.url, declaredWidth: reference.declaredWidth,
+        declaredHeight: reference.declaredHeight)
+      let result = try await thumbnail(for: spec)
+      outcome.status = result.fetched ? .ok : .skipped
+      outcome.fill(original: result.original, variant: result.variant)
+    } catch {
+      outcome.fail(error)
+    }
+    return outcome
+  }
+
+  /// The stored thumbnail of `spec`, made now if the index does not have it.
+  public func thumbnail(for spec: ThumbnailSpec) async throws -> (
+    original: StoredOriginal, variant: VariantRecord, fetched: Bool
+  ) {
+    let key = spec.canonicalKey
+    if !options.refresh, let cached = try cachedResult(spec: spec, key: key) {
+      return (cached.original, cached.variant, false)
+    }
+    let original = try await originals.run(originalKey(spec)) {
+      try await self.obtainOriginal(spec)
+    }
+    let variant = try await thumbnails.run("\(original.digest.hex) \(key)") {
+      // The digest names the original's content, so a thumbnail made from it stays valid even
+      // when `refresh` re-fetched it.
+      if let existing = try self.cache.variant(original: original.digest, specKey: key) {
+        return existing
+      }
+      return try await self.render(original, spec: spec, key: key)
+    }
+    return (original, variant, true)
+  }
+
+  // MARK: Resume
+
+  /// The original and thumbnail when the index already has both: nothing to request.
+  private func cachedResult(spec: ThumbnailSpec, key: String) throws -> (
+    original: StoredOriginal, variant: VariantRecord
+  )? {
+    for (url, asWritten) in candidateURLs(spec) {
+      guard let source = try usableSource(url) else { continue }
+      guard let variant = try cache.variant(original: source.original, specKey: key) else {
+        continue
+      }
+      try? cache.touch(variant.thumbnail)
+      return (StoredOriginal(source: source, asWritten: asWritten), variant)
+    }
+    return nil
+  }
+
+  /// The URLs an original may be stored under, in the order they are tried.
+  private func candidateURLs(_ spec: ThumbnailSpec) -> [(url: String, asWritten: Bool)] {
+    switch options.fetchMode {
+    case .asWritten:
+      return [(spec.imageURL, spec.masterURL != spec.imageURL)]
+    case .master:
+      if spec.masterURL == spec.imageURL { return [(spec.imageURL, false)] }
+      return [(spec.masterURL, false), (spec.imageURL, true)]
+    }
+  }
+
+  /// The cached original of `url`, unless the last attempt found it undecodable (then it is
+  /// fetched again: the origin may have served a truncated copy).
+  private func usableSource(_ url: String) throws -> SourceRecord? {
+    guard let source = try cache.source(forURL: url) else { return nil }
+    let undecodable: Set<ErrorKind> = [.corruptImage, .notAnImage]
+    if source.lastStatus == .failed, let kind = source.lastErrorKind, undecodable.contains(kind) {
+      return nil
+    }
+    return source
+  }
+
+  private func originalKey(_ spec: ThumbnailSpec) -> String {
+    "\(options.fetchMode.rawValue) \(spec.masterURL) \(spec.imageURL)"
+  }
+
+  // MARK: Fetch → store
+
+  /// The original of `spec`: from the cache when present (revalidated with `refresh`), else
+  /// fetched from the master, falling back to the URL as written when the master answers 4xx.
+  private func obtainOriginal(_ spec: ThumbnailSpec) async throws -> StoredOriginal {
+    let candidates = candidateURLs(spec)
+    var lastError: (any Error)?
+    for (index, candidate) in candidates.enumerated() {
+      let known = try usableSource(candidate.url)
+      if let known, !options.refresh {
+        return try StoredOriginal(source: known, asWritten: candidate.asWritten)
+          .loaded(from: cache)
+      }
+      do {
+        return try await fetchAndStore(
+          candidate.url, asWritten: candidate.asWritten, revalidating: known)
+      } catch let error as FetchError {
+        try? cache.recordFailure(url: candidate.url, kind: error.kind, message: error.message)
+        lastError = error
+        let isLast = index == candidates.count - 1
+        let masterMissing =
+          error.kind == .httpStatus && (400..<500).contains(error.httpStatus ?? 0)
+        if isLast || !masterMissing { throw error }
+      }
+    }
+    throw lastError ?? PipelineError(kind: .internal, message: "no URL to fetch")
+  }
+
+  private func fetchAndStore(
+    _ url: String, asWritten: Bool, revalidating known: SourceRecord?
+  ) async throws -> StoredOriginal {
+    let request = FetchRequest(
+      url: url, ifNoneMatch: known?.etag, ifModifiedSince: known?.lastModified)
+    let response = try await fetcher.fetch(request)
+    if response.notModified, let known {
+      _ = try cache.recordNotModified(url: url)
+      return try StoredOriginal(source: known, asWritten: asWritten).loaded(from: cache)
+    }
+    let header = try? thumbnailer.probe(response.body)
+    let digest = try cache.putBlob(response.body)
+    try cache.recordSource(
+      url: url, original: digest, format: response.format, bytes: response.body.count,
+      contentType: response.contentType, etag: response.etag,
+      lastModified: response.lastModified, width: header?.width, height: header?.height)
+    return StoredOriginal(
+      url: url, digest: digest, asWritten: asWritten, bytes: response.body,
+      fetchedBytes: response.body.count)
+  }
+
+  // MARK: Thumbnail → store
+
+  private func render(_ original: StoredOriginal, spec: ThumbnailSpec, key: String) async throws
+    -> VariantRecord
+  {
+    guard let bytes = original.bytes else {
+      throw PipelineError(kind: .internal, message: "original \(original.digest.hex) not loaded")
+    }
+    let thumbnailer = self.thumbnailer
+    let thumbnail: Thumbnail
+    do {
+      let asWritten = original.asWritten
+      thumbnail = try await renders.runBlocking {
+        try Self.render(bytes, spec: spec, asWritten: asWritten, with: thumbnailer)
+      }
+    } catch let error as any HalftoneError where error.kind == .corruptImage {
+      // Remembered in the index so the next run fetches this original again.
+      try? cache.recordFailure(url: original.url, kind: error.kind, message: error.message)
+      throw error
+    }
+    let digest = try cache.putBlob(thumbnail.bytes)
+    let format = SourceFormat(thumbnail.format)
+    try cache.recordVariant(
+      original: original.digest, specKey: key, thumbnail: digest, width: thumbnail.width,
+      height: thumbnail.height, format: format, bytes: thumbnail.bytes.count)
+    guard let variant = try cache.variant(original: original.digest, specKey: key) else {
+      throw PipelineError(
+        kind: .storage, message: "thumbnail \(digest.hex) vanished right after it was stored")
+    }
+    return variant
+  }
+
+  /// Decodes, plans and encodes on the calling thread (a render worker).
+  static func render(
+    _ bytes: Data, spec: ThumbnailSpec, asWritten: Bool, with thumbnailer: Thumbnailer
+  ) throws -> Thumbnail {
+    try thumbnailer.thumbnail(bytes) { source throws(SpecError) in
+      try plan(spec, source: source, asWritten: asWritten)
+    }
+  }
+
+  /// The plan for `source`. An image fetched as written from a CDN that already has the output
+  /// size was transformed by the CDN: it is re-encoded, not cropped again. Otherwise the origin
+  /// ignored the query and served the master, so the spec applies as usual.
+  static func plan(_ spec: ThumbnailSpec, source: SourceInfo, asWritten: Bool) throws(SpecError)
+    -> ThumbnailPlan
+  {
+    if asWritten, spec.dialect != .none, spec.isAlreadyTransformed(source) {
+      return try spec.passthroughPlan(for: source)
+    }
+    return try spec.plan(for: source)
+  }
+}
+
+/// An original in the cache, with its bytes when a render needs them.
+public struct StoredOriginal: Sendable {
+  public var url: String
+  public var digest: Digest
+  /// Fetched from the URL as written rather than the master.
+  public var asWritten: Bool
+  var bytes: Data?
+  /// Bytes transferred for it by this run (0 when it came from the cache).
+  public var fetchedBytes = 0
+
+  init(url: String, digest: Digest, asWritten: Bool, bytes: Data?, fetchedBytes: Int = 0) {
+    self.url = url
+    self.digest = digest
+    self.asWritten = asWritten
+    self.bytes = bytes
+    self.fetchedBytes = fetchedBytes
+  }
+
+  init(source: SourceRecord, asWritten: Bool) {
+    self.init(url: source.url, digest: source.original, asWritten: asWritten, bytes: nil)
+  }
+
+  func loaded(from cache: Cache) throws -> StoredOriginal {
+    guard let data = try cache.readBlob(digest) else {
+      throw PipelineError(
+        kind: .storage, message: "original \(digest.hex) of \(url) disappeared from the cache")
+    }
+    var copy = self
+    copy.bytes = data
+    return copy
+  }
+}
+
+/// A failure of the pipeline itself (not of a stage), e.g. a blob removed under it.
+public struct PipelineError: HalftoneError {
+  public var kind: ErrorKind
+  public var message: String
+}
+
+extension SourceFormat {
+  init(_ output: OutputFormat) {
+    switch output {
+    case .jpeg: self = .jpeg
+    case .png: self = .png
+    case .webp: self = .webp
+    case .avif: self = .avif
+    }
+  }
+}

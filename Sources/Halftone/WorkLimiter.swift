@@ -1,0 +1,57 @@
+import Dispatch
+
+/// An async counting semaphore: at most `limit` holders at once, the others wait in FIFO order.
+/// Used to bound CPU-bound work (thumbnailing, one per core) and queues (on-demand requests).
+public actor WorkLimiter {
+  public let limit: Int
+  private var holders = 0
+  private var waiters: [CheckedContinuation<Void, Never>] = []
+
+  public init(limit: Int) {
+    precondition(limit > 0, "a work limiter needs at least one slot")
+    self.limit = limit
+  }
+
+  /// Holders plus waiters: the queue depth a server reports and bounds.
+  public var depth: Int { holders + waiters.count }
+
+  /// Waits for a slot.
+  public func acquire() async {
+    if holders < limit {
+      holders += 1
+      return
+    }
+    await withCheckedContinuation { waiters.append($0) }
+  }
+
+  /// Takes a slot only if one is free now.
+  public func tryAcquire() -> Bool {
+    guard holders < limit else { return false }
+    holders += 1
+    return true
+  }
+
+  /// Gives a slot back, handing it straight to the longest waiter if there is one.
+  public func release() {
+    if waiters.isEmpty {
+      holders -= 1
+    } else {
+      waiters.removeFirst().resume()
+    }
+  }
+
+  /// Runs blocking, CPU-bound `work` on a Dispatch worker thread while holding a slot, so libvips
+  /// never blocks the cooperative thread pool that drives the fetches.
+  public func runBlocking<T: Sendable>(
+    _ work: @escaping @Sendable () throws -> T
+  ) async throws -> T {
+    await acquire()
+    let result: Result<T, any Error> = await withCheckedContinuation { continuation in
+      DispatchQueue.global(qos: .userInitiated).async {
+        continuation.resume(returning: Result { try work() })
+      }
+    }
+    release()
+    return try result.get()
+  }
+}

@@ -1,0 +1,127 @@
+import ArgumentParser
+import Foundation
+import Halftone
+import HalftoneFetch
+import HalftoneRecords
+import HalftoneStore
+
+/// `halftone prefetch`: the main job. Fetches every image of an archive's records, keeps the
+/// masters, makes the declared thumbnails and reports what happened to each reference.
+struct PrefetchCommand: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "prefetch",
+    abstract: "Fetch and thumbnail every image referenced by article records.",
+    discussion: """
+      RECORDS are files or directories (read recursively) of YAML front-matter (.md), YAML, JSON
+      and JSON Lines records, or - for stdin. A re-run makes no request for what the cache holds;
+      --refresh revalidates cached originals with conditional requests.
+
+      Exit status: 0 when every reference is ok (or already cached), 1 when some failed, 2 on bad
+      usage. --report writes one JSON line per reference: record, line, url, status
+      (ok|failed|skipped), error_kind, error, original, thumbnail, width, height, format, bytes.
+      """
+  )
+
+  @Argument(help: "Record files or directories, or - for stdin.")
+  var records: [String]
+
+  @OptionGroup var cacheOptions: CacheOption
+
+  @Option(help: "Write a JSON Lines report of every reference to FILE.")
+  var report: String?
+
+  @Option(help: "References in flight at once.")
+  var concurrency = 32
+
+  @Option(help: "Connections to one host at once.")
+  var perHost = 6
+
+  @Option(help: "master: fetch the CDN's master and crop locally; as-written: fetch the URL as given.")
+  var fetch: FetchMode = .master
+
+  @Flag(help: "Revalidate cached originals with conditional requests.")
+  var refresh = false
+
+  @Flag(help: "Allow fetching from loopback, private and link-local addresses (tests, intranets).")
+  var allowPrivateAddresses = false
+
+  @Option(help: "Total time limit of one request in seconds (retries are separate).")
+  var timeout: Double = 60
+
+  @Option(help: "Largest original accepted, in bytes (enforced while streaming).")
+  var maxBytes = 50_000_000
+
+  @Option(help: "Largest source accepted, in pixels (checked from the header, before decoding).")
+  var maxPixels = 100_000_000
+
+  @Flag(help: "No progress output.")
+  var quiet = false
+
+  @Flag(help: "Print the summary as JSON on stdout.")
+  var json = false
+
+  func validate() throws {
+    if concurrency < 1 || concurrency > 1024 { throw ValidationError("--concurrency must be 1–1024.") }
+    if perHost < 1 || perHost > 256 { throw ValidationError("--per-host must be 1–256.") }
+    if !(timeout > 0 && timeout <= 3600) { throw ValidationError("--timeout must be in (0, 3600] seconds.") }
+    if maxBytes < 1 { throw ValidationError("--max-bytes must be positive.") }
+    if maxPixels < 1 { throw ValidationError("--max-pixels must be positive.") }
+    if records.filter({ $0 == "-" }).count > 1 { throw ValidationError("stdin (-) can be read only once.") }
+  }
+
+  func run() async throws {
+    for path in records where path != "-" && !FileManager.default.fileExists(atPath: path) {
+      throw CommandFailure.usage("no such file or directory: \(path)")
+    }
+    let cache = try cacheOptions.open()
+    var policy = FetchPolicy()
+    policy.maxConcurrent = concurrency
+    policy.maxPerHost = perHost
+    policy.totalTimeout = timeout
+    policy.maxBytes = maxBytes
+    policy.allowPrivateAddresses = allowPrivateAddresses
+    policy.userAgent = "Halftone/\(HalftoneVersion.string) (image archiver)"
+    let fetcher = try Fetcher(policy: policy)
+    defer { fetcher.shutdown() }
+
+    var options = PrefetchOptions()
+    options.fetchMode = fetch
+    options.refresh = refresh
+    options.concurrency = concurrency
+    options.maxPixels = maxPixels
+    let prefetcher = Prefetcher(cache: cache, fetcher: fetcher, options: options)
+
+    let reportWriter = try report.map { try ReportWriter(path: $0) }
+    let total = records.contains("-") ? nil : RecordStream.countReferences(paths: records)
+    var progress = ProgressPrinter(total: total, mode: quiet ? .off : .automatic)
+    let summary = await prefetcher.run(RecordStream(paths: records)) { outcome in
+      reportWriter?.write(outcome)
+      progress.record(outcome)
+    }
+    progress.finish()
+    try reportWriter?.close()
+
+    if json {
+      printJSON(summary)
+    } else if !quiet {
+      FileHandle.standardError.write(Data(summary.text(cacheRoot: cache.root.path).utf8))
+    }
+    if summary.failed > 0 { throw ExitCode(1) }
+  }
+}
+
+extension FetchMode: ExpressibleByArgument {}
+
+extension PrefetchSummary {
+  func text(cacheRoot: String) -> String {
+    var lines = [
+      "\(references) references: \(ok) ok, \(skipped) already cached, \(failed) failed "
+        + "in \(String(format: "%.1f", seconds)) s"
+    ]
+    for (kind, count) in failures.sorted(by: { $0.key < $1.key }) {
+      lines.append("  \(kind): \(count)")
+    }
+    lines.append("cache: \(cacheRoot)")
+    return lines.joined(separator: "\n") + "\n"
+  }
+}

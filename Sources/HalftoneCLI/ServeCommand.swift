@@ -1,0 +1,145 @@
+import ArgumentParser
+import Foundation
+import Halftone
+import HalftoneFetch
+import HalftoneServer
+import HalftoneStore
+
+/// `halftone serve`: the HTTP server over the cache.
+struct ServeCommand: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "serve",
+    abstract: "Serve cached blobs and thumbnails over HTTP.",
+    discussion: """
+      Routes: GET|HEAD /blobs/{sha256}, /thumbnails?url=U[&width=W&height=H][&format=F][&sig=S],
+      /images?url=U, /healthz, /metrics. Prints "halftone: serving http://HOST:PORT" once
+      listening (with --port 0, the port the system picked). SIGTERM or SIGINT: stop accepting,
+      finish the requests in flight, exit.
+
+      With a signing key file, every /thumbnails request must carry a valid sig (see
+      `halftone sign`). --on-demand makes missing thumbnails on request (fetch, render, store);
+      fetches refuse private and loopback addresses unless --allow-private-addresses.
+
+      Every option can also come from the environment (the flag wins): HALFTONE_CACHE,
+      HALFTONE_HOST, HALFTONE_PORT, HALFTONE_SIGNING_KEY_FILE, HALFTONE_ON_DEMAND=1,
+      HALFTONE_ALLOW_PRIVATE_ADDRESSES=1, HALFTONE_QUEUE, HALFTONE_WORKERS, HALFTONE_DEADLINE,
+      HALFTONE_LOG_LEVEL.
+      """
+  )
+
+  @OptionGroup var cache: CacheOption
+
+  @Option(help: "Interface to bind (default 127.0.0.1: loopback only).")
+  var host: String?
+
+  @Option(help: "TCP port; 0 picks a free one (default 8080).")
+  var port: Int?
+
+  @Option(help: "File of HMAC keys, one per line, the first signs: /thumbnails then requires sig.")
+  var signingKeyFile: String?
+
+  @Flag(inversion: .prefixedNo, help: "Make missing thumbnails on request (default off).")
+  var onDemand: Bool?
+
+  @Flag(
+    inversion: .prefixedNo,
+    help: "Let on-demand fetches reach loopback and private addresses (default off).")
+  var allowPrivateAddresses: Bool?
+
+  @Option(help: "On-demand jobs admitted at once, running or waiting; more get 503 (default 64).")
+  var queue: Int?
+
+  @Option(help: "On-demand jobs running at once (default 8).")
+  var workers: Int?
+
+  @Option(help: "Seconds a request waits for an on-demand thumbnail before 504 (default 30).")
+  var deadline: Double?
+
+  @Option(help: "Log level: trace, debug, info (access log), notice, warning, error, critical.")
+  var logLevel: String?
+
+  func run() async throws {
+    let environment = ServerEnvironment()
+    let configuration: HalftoneServerConfiguration
+    let allowPrivate: Bool
+    do {
+      configuration = try makeConfiguration(environment)
+      allowPrivate = try allowPrivateAddresses
+        ?? environment.bool("HALFTONE_ALLOW_PRIVATE_ADDRESSES") ?? false
+    } catch let error as ServerSetupError {
+      throw CommandFailure.usage(error.message)
+    } catch let error as SigningKeyError {
+      throw CommandFailure.usage(error.message)
+    }
+    let levelName = logLevel ?? environment.string("HALFTONE_LOG_LEVEL") ?? "info"
+    ServerLogging.bootstrap()
+    guard let logger = ServerLogging.logger(level: levelName) else {
+      throw CommandFailure.usage(
+        "--log-level \(levelName): expected one of \(ServerLogging.levels.joined(separator: ", "))")
+    }
+
+    let root = cache.root
+    let store = try cache.open()
+
+    var fetcher: Fetcher?
+    var prefetcher: Prefetcher?
+    if configuration.onDemand {
+      // A request waits `deadline` seconds; an origin gets a little longer per attempt, and one
+      // retry, so a job never holds its queue slot for minutes.
+      let policy = FetchPolicy(
+        totalTimeout: max(5, configuration.deadline), maxAttempts: 2,
+        allowPrivateAddresses: allowPrivate)
+      do {
+        let made = try Fetcher(policy: policy)
+        fetcher = made
+        prefetcher = Prefetcher(cache: store, fetcher: made, options: PrefetchOptions())
+      } catch { throw CommandFailure(error) }
+      if configuration.signingKeys.isEmpty {
+        let warning =
+          "on-demand without a signing key: anyone who can reach this server can make it fetch "
+          + "any public image URL (set --signing-key-file)"
+        logger.warning("\(warning)")
+      }
+    }
+    defer { fetcher?.shutdown() }
+
+    let server: HalftoneServer
+    do {
+      server = try HalftoneServer(
+        configuration: configuration, cache: store, prefetcher: prefetcher, logger: logger)
+    } catch {
+      throw CommandFailure.usage(error.message)
+    }
+    do {
+      try await server.run { address in
+        // Written straight to the descriptor (no stdio buffer): scripts wait for this line.
+        FileHandle.standardOutput.write(
+          Data("halftone: serving \(address.url) (cache \(root.path))\n".utf8))
+      }
+    } catch {
+      throw CommandFailure(
+        kind: "server",
+        message: "cannot serve on \(configuration.host):\(configuration.port): \(error)")
+    }
+  }
+
+  private func makeConfiguration(_ environment: ServerEnvironment) throws
+    -> HalftoneServerConfiguration
+  {
+    var configuration = HalftoneServerConfiguration()
+    configuration.host = host ?? environment.string("HALFTONE_HOST") ?? configuration.host
+    configuration.port = try port ?? environment.int("HALFTONE_PORT") ?? configuration.port
+    configuration.onDemand = try onDemand ?? environment.bool("HALFTONE_ON_DEMAND") ?? false
+    configuration.queueLimit =
+      try queue ?? environment.int("HALFTONE_QUEUE") ?? configuration.queueLimit
+    configuration.onDemandWorkers =
+      try workers ?? environment.int("HALFTONE_WORKERS") ?? configuration.onDemandWorkers
+    configuration.deadline =
+      try deadline ?? environment.seconds("HALFTONE_DEADLINE") ?? configuration.deadline
+    if let keyFile = signingKeyFile ?? environment.string("HALFTONE_SIGNING_KEY_FILE") {
+      configuration.signingKeys = try SigningKeys.load(path: keyFile)
+    }
+    if let problem = configuration.problem() { throw ServerSetupError(problem) }
+    return configuration
+  }
+}

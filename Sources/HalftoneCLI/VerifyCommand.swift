@@ -1,0 +1,71 @@
+import ArgumentParser
+import Foundation
+import HalftoneStore
+
+/// `halftone verify [--repair]`: re-hash every blob and cross-check the index.
+struct VerifyCommand: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "verify",
+    abstract: "Re-hash every cached blob and check the index against the blobs.",
+    discussion: """
+      Corrupt blobs (bytes that no longer match their name) are always moved to quarantine/ and
+      their index rows dropped, so they are never served and are fetched again. With --repair,
+      rows whose blob is gone, blobs no row names and leftovers in tmp/ are removed too, except
+      those younger than the grace period (another process may be writing them).
+      Exit status 1 when a problem was found (even if it was repaired).
+      """
+  )
+
+  @Flag(help: "Remove dangling rows, unreferenced blobs and staging leftovers.")
+  var repair = false
+
+  @Option(help: "Leave blobs and staging files younger than this alone (e.g. 10m, 1h).")
+  var grace = "10m"
+
+  @Flag(help: "Print one JSON object instead of text.")
+  var json = false
+
+  @OptionGroup var cacheOption: CacheOption
+
+  func run() async throws {
+    guard let graceSeconds = Quantities.seconds(grace) else {
+      throw CommandFailure.usage("--grace: expected an age like 10m or 1h, got '\(grace)'")
+    }
+    let cache = try cacheOption.open()
+    let report = try cache.verify(repair: repair, grace: graceSeconds)
+    if json {
+      printJSON(VerifyOutput(report: report, clean: report.isClean, problems: report.problemCount))
+    } else {
+      print(Self.text(report), terminator: "")
+    }
+    if !report.isClean { throw ExitCode.failure }
+  }
+
+  static func text(_ report: VerifyReport) -> String {
+    var lines = [
+      "checked     \(report.checked.count) blobs (\(Quantities.describe(bytes: report.checked.bytes)))"
+    ]
+    let fixed = report.repaired ? "removed" : "found (run with --repair to remove)"
+    for digest in report.corrupt { lines.append("corrupt     \(digest.hex) (quarantined)") }
+    for url in report.danglingSources { lines.append("no blob     \(url) (\(fixed))") }
+    for key in report.danglingVariants {
+      lines.append("no blob     thumbnail \(key.specKey) of \(key.original.hex) (\(fixed))")
+    }
+    for digest in report.orphans { lines.append("unreferenced \(digest.hex) (\(fixed))") }
+    for name in report.leftovers { lines.append("leftover    tmp/\(name) (\(fixed))") }
+    if report.recentOrphans + report.recentLeftovers > 0 {
+      lines.append(
+        "in flight   \(report.recentOrphans) new blobs and \(report.recentLeftovers) staging "
+          + "files younger than the grace period (left alone)")
+    }
+    lines.append(report.isClean ? "ok" : "problems    \(report.problemCount)")
+    return lines.joined(separator: "\n") + "\n"
+  }
+}
+
+/// `verify --json`.
+struct VerifyOutput: Encodable {
+  var report: VerifyReport
+  var clean: Bool
+  var problems: Int
+}

@@ -1,0 +1,268 @@
+import CHalftone
+import Foundation
+import HalftoneCore
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// What one attempt produced, already free of libcurl types.
+struct TransferOutcome: Sendable {
+  /// Set when the transfer itself failed (no usable HTTP response).
+  var failure: FetchError?
+  /// Final HTTP status (0 when no response arrived).
+  var status = 0
+  /// Reason phrase of the final status line, for messages.
+  var reason = ""
+  /// Headers of the final response, names lowercased.
+  var headers: [String: String] = [:]
+  var body = Data()
+  var effectiveURL = ""
+}
+
+/// One attempt at one URL on a libcurl easy handle.
+///
+/// Configured on the caller's thread, then handed to `CurlMulti`, whose thread alone touches the
+/// handle and the mutable state below until the transfer completes (libcurl: one thread per
+/// handle at a time). The callbacks run on that thread, inside `curl_multi_perform`.
+final class CurlTransfer: @unchecked Sendable {
+  let url: String
+  let hostKey: String
+  private let easy: UnsafeMutableRawPointer
+  private let maxBytes: Int
+  private let addressPolicy: AddressPolicy
+  private let errorBuffer: UnsafeMutablePointer<CChar>
+  private var requestHeaders: UnsafeMutablePointer<curl_slist>?
+
+  // Multi-thread state.
+  private var body = Data()
+  private var exceededByteLimit = false
+  private var status = 0
+  private var reason = ""
+  private var headers: [String: String] = [:]
+  private var refusedAddresses: [String] = []
+  /// Set by the fetching task before submission; resumed once by the multi thread.
+  var continuation: CheckedContinuation<TransferOutcome, Never>?
+
+  private let cancelFlag = Locked(false)
+  var isCancelled: Bool { cancelFlag.withLock { $0 } }
+  func markCancelled() { cancelFlag.withLock { $0 = true } }
+
+  var handle: UnsafeMutableRawPointer { easy }
+
+  init(request: FetchRequest, target: CurlURL, policy: FetchPolicy) throws(FetchError) {
+    url = request.url
+    hostKey = target.hostKey
+    maxBytes = policy.maxBytes
+    addressPolicy = policy.addressPolicy
+    guard let easy = curl_easy_init() else {
+      throw FetchError(kind: .internal, message: "curl_easy_init failed", url: request.url)
+    }
+    self.easy = easy
+    errorBuffer = .allocate(capacity: Int(CURL_ERROR_SIZE))
+    errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE))
+    try configure(request, target, policy)
+  }
+
+  deinit {
+    // Only reached once CurlMulti has removed the handle (or never added it).
+    curl_easy_cleanup(easy)
+    curl_slist_free_all(requestHeaders)
+    errorBuffer.deallocate()
+  }
+
+  private func configure(_ request: FetchRequest, _ target: CurlURL, _ policy: FetchPolicy)
+    throws(FetchError)
+  {
+    var failed: (String, CURLcode)?
+    func check(_ name: String, _ code: CURLcode) {
+      if code != CURLE_OK, failed == nil { failed = (name, code) }
+    }
+    func set(_ option: CURLoption, _ value: Int, _ name: String) {
+      check(name, halftone_curl_easy_setopt_long(easy, option, value))
+    }
+    func set(_ option: CURLoption, _ value: String, _ name: String) {
+      // libcurl copies string options, so a temporary C string is enough.
+      check(name, value.withCString { halftone_curl_easy_setopt_pointer(easy, option, $0) })
+    }
+    func milliseconds(_ seconds: TimeInterval) -> Int { max(1, Int((seconds * 1000).rounded())) }
+
+    set(CURLOPT_URL, request.url, "URL")
+    check("ERRORBUFFER", halftone_curl_easy_setopt_pointer(easy, CURLOPT_ERRORBUFFER, errorBuffer))
+    set(CURLOPT_NOSIGNAL, 1, "NOSIGNAL")
+    set(CURLOPT_PROTOCOLS_STR, "http,https", "PROTOCOLS_STR")
+    set(CURLOPT_REDIR_PROTOCOLS_STR, "http,https", "REDIR_PROTOCOLS_STR")
+    set(CURLOPT_FOLLOWLOCATION, 1, "FOLLOWLOCATION")
+    set(CURLOPT_MAXREDIRS, policy.maxRedirects, "MAXREDIRS")
+    // No proxy, whatever http_proxy/ALL_PROXY say: a proxy would connect on our behalf and
+    // bypass the address check below.
+    set(CURLOPT_PROXY, "", "PROXY")
+    set(CURLOPT_NOPROXY, "*", "NOPROXY")
+    if target.scheme == "https" {
+      // HTTP/2 where ALPN offers it; PIPEWAIT makes new transfers wait for the connection being
+      // set up and multiplex on it rather than open more connections.
+      set(CURLOPT_HTTP_VERSION, Int(CURL_HTTP_VERSION_2TLS), "HTTP_VERSION")
+      set(CURLOPT_PIPEWAIT, 1, "PIPEWAIT")
+    } else {
+      // Plain http is HTTP/1.1 (no h2c). Saying so matters: with 2TLS and PIPEWAIT libcurl holds
+      // every further transfer until the first response shows the connection cannot multiplex.
+      set(CURLOPT_HTTP_VERSION, Int(CURL_HTTP_VERSION_1_1), "HTTP_VERSION")
+    }
+    set(CURLOPT_CONNECTTIMEOUT_MS, milliseconds(policy.connectTimeout), "CONNECTTIMEOUT_MS")
+    set(CURLOPT_TIMEOUT_MS, milliseconds(policy.totalTimeout), "TIMEOUT_MS")
+    set(CURLOPT_LOW_SPEED_LIMIT, policy.lowSpeedLimit, "LOW_SPEED_LIMIT")
+    set(CURLOPT_LOW_SPEED_TIME, max(1, Int(policy.lowSpeedTime.rounded(.up))), "LOW_SPEED_TIME")
+    // Refuses early when Content-Length is known; the write callback enforces it otherwise
+    // (on 7.88 this option does nothing for bodies of unknown length).
+    check(
+      "MAXFILESIZE_LARGE",
+      halftone_curl_easy_setopt_off(easy, CURLOPT_MAXFILESIZE_LARGE, curl_off_t(policy.maxBytes)))
+    // "identity" asks for no compression (images are compressed already) but still makes libcurl
+    // decode a gzip/deflate body a server sends anyway, so the write callback counts decoded
+    // bytes and a gzip bomb hits the byte limit.
+    set(CURLOPT_ACCEPT_ENCODING, "identity", "ACCEPT_ENCODING")
+    set(CURLOPT_USERAGENT, policy.userAgent, "USERAGENT")
+
+    var lines = ["Accept: image/*, */*;q=0.5"]
+    if let etag = request.ifNoneMatch { lines.append("If-None-Match: \(etag)") }
+    if let date = request.ifModifiedSince { lines.append("If-Modified-Since: \(date)") }
+    for line in lines {
+      guard !containsLineBreak(line) else {
+        throw FetchError(
+          kind: .internal, message: "request header \(quoted(line)) contains a line break",
+          url: request.url)
+      }
+      requestHeaders = curl_slist_append(requestHeaders, line)
+    }
+    check("HTTPHEADER", halftone_curl_easy_setopt_pointer(easy, CURLOPT_HTTPHEADER, requestHeaders))
+
+    let context = UnsafeMutableRawPointer(Unmanaged.passUnretained(self).toOpaque())
+    check("WRITEFUNCTION", halftone_curl_easy_setopt_write_function(easy, onBody))
+    check("WRITEDATA", halftone_curl_easy_setopt_pointer(easy, CURLOPT_WRITEDATA, context))
+    check("HEADERFUNCTION", halftone_curl_easy_setopt_header_function(easy, onHeader))
+    check("HEADERDATA", halftone_curl_easy_setopt_pointer(easy, CURLOPT_HEADERDATA, context))
+    check("OPENSOCKETFUNCTION", halftone_curl_easy_setopt_opensocket_function(easy, onOpenSocket))
+    check(
+      "OPENSOCKETDATA", halftone_curl_easy_setopt_pointer(easy, CURLOPT_OPENSOCKETDATA, context))
+
+    if let (name, code) = failed {
+      throw FetchError(
+        kind: .internal, message: "libcurl refused CURLOPT_\(name): \(CurlErrors.text(code))",
+        url: request.url)
+    }
+  }
+
+  // MARK: Callbacks (multi thread)
+
+  fileprivate func receive(_ bytes: UnsafeRawBufferPointer) -> Bool {
+    guard body.count + bytes.count <= maxBytes else {
+      exceededByteLimit = true
+      return false
+    }
+    body.append(contentsOf: bytes)
+    return true
+  }
+
+  fileprivate func receiveHeader(_ line: String) {
+    let line = line.trimmingCharacters(in: .whitespacesAndNewlines)
+    if line.hasPrefix("HTTP/") {
+      // A new response begins (a redirect hop, or 100 Continue): keep only the last one's headers.
+      headers = [:]
+      let parts = line.split(separator: " ", maxSplits: 2)
+      status = parts.count > 1 ? Int(parts[1]) ?? 0 : 0
+      reason = parts.count > 2 ? String(parts[2]) : ""
+      return
+    }
+    guard let colon = line.firstIndex(of: ":") else { return }
+    let name = line[..<colon].trimmingCharacters(in: .whitespaces).lowercased()
+    let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+    headers[name] = headers[name].map { "\($0), \(value)" } ?? value
+  }
+
+  fileprivate func openSocket(_ address: UnsafeMutablePointer<curl_sockaddr>) -> curl_socket_t {
+    var raw = [UInt8](repeating: 0, count: 16)
+    let count = Int(halftone_curl_sockaddr_ip(address, &raw))
+    guard let ip = IPAddress(bytes: Array(raw.prefix(count))) else {
+      refusedAddresses.append("an address of family \(address.pointee.family)")
+      return CURL_SOCKET_BAD
+    }
+    if let why = addressPolicy.refusal(for: ip) {
+      refusedAddresses.append("\(ip) (\(why))")
+      return CURL_SOCKET_BAD
+    }
+    return socket(address.pointee.family, address.pointee.socktype, address.pointee.protocol)
+  }
+
+  // MARK: Completion (multi thread, after the handle left the multi)
+
+  /// Reads the result off the handle. `code` is what curl_multi_info_read reported.
+  func outcome(_ code: CURLcode) -> TransferOutcome {
+    var outcome = TransferOutcome()
+    var responseCode = 0
+    _ = halftone_curl_easy_getinfo_long(easy, CURLINFO_RESPONSE_CODE, &responseCode)
+    var effective: UnsafePointer<CChar>? = nil
+    _ = halftone_curl_easy_getinfo_string(easy, CURLINFO_EFFECTIVE_URL, &effective)
+    outcome.status = responseCode != 0 ? responseCode : status
+    outcome.reason = reason
+    outcome.headers = headers
+    outcome.body = body
+    outcome.effectiveURL = effective.map { String(cString: $0) } ?? url
+    if code != CURLE_OK { outcome.failure = failure(code, effectiveURL: outcome.effectiveURL) }
+    return outcome
+  }
+
+  private func failure(_ code: CURLcode, effectiveURL: String) -> FetchError {
+    let detail = errorBuffer.pointee != 0 ? String(cString: errorBuffer) : CurlErrors.text(code)
+    let hop = effectiveURL != url ? " (redirected to \(effectiveURL))" : ""
+    if code == CURLE_COULDNT_CONNECT, !refusedAddresses.isEmpty {
+      return FetchError(
+        kind: .blockedAddress,
+        message: "refused to connect to \(refusedAddresses.joined(separator: ", ")) for \(url)"
+          + "\(hop): internal addresses are blocked (FetchPolicy.allowPrivateAddresses)",
+        url: url)
+    }
+    if exceededByteLimit {
+      return FetchError(
+        kind: .tooLarge,
+        message: "body of \(url)\(hop) exceeded the \(maxBytes)-byte limit"
+          + (headers["content-encoding"].map { " (counted after decoding \($0))" } ?? "")
+          + "; transfer aborted",
+        url: url)
+    }
+    if code == CURLE_FILESIZE_EXCEEDED {
+      let declared = headers["content-length"].map { "declares Content-Length \($0)" }
+      return FetchError(
+        kind: .tooLarge,
+        message: "\(url)\(hop) \(declared ?? "is larger than the limit"), over the "
+          + "\(maxBytes)-byte limit; refused before downloading",
+        url: url)
+    }
+    return FetchError(
+      kind: CurlErrors.kind(for: code),
+      message: "\(url)\(hop): \(detail) (curl error \(code.rawValue))",
+      url: url)
+  }
+}
+
+// Plain C function pointers: no captures; the transfer travels in the user-data pointer.
+
+private let onBody: curl_write_callback = { data, size, count, context in
+  let transfer = Unmanaged<CurlTransfer>.fromOpaque(context!).takeUnretainedValue()
+  let length = size * count
+  return transfer.receive(UnsafeRawBufferPointer(start: data, count: length)) ? length : 0
+}
+
+private let onHeader: curl_write_callback = { data, size, count, context in
+  let transfer = Unmanaged<CurlTransfer>.fromOpaque(context!).takeUnretainedValue()
+  let length = size * count
+  let bytes = UnsafeRawBufferPointer(start: data, count: length)
+  transfer.receiveHeader(String(decoding: bytes, as: UTF8.self))
+  return length
+}
+
+private let onOpenSocket: curl_opensocket_callback = { context, _, address in
+  guard let context, let address else { return CURL_SOCKET_BAD }
+  return Unmanaged<CurlTransfer>.fromOpaque(context).takeUnretainedValue().openSocket(address)
+}

@@ -1,0 +1,38 @@
+import Foundation
+import HalftoneCore
+
+/// A successful fetch: an image body (sniffed from its bytes), or `notModified` for a 304.
+public struct FetchResponse: Sendable, Hashable {
+  /// The final HTTP status (2xx, or 304).
+  public var status: Int
+  /// The body, decoded if the server compressed it anyway; empty for 304.
+  public var body: Data
+  /// The URL the body came from, after redirects.
+  public var effectiveURL: String
+  public var etag: String?
+  public var lastModified: String?
+  /// As the server declared it; never trusted for the format (see `format`).
+  public var contentType: String?
+  /// The server answered 304 to a conditional request: the copy we hold is current.
+  public var notModified: Bool
+  /// The image format recognised from the body's magic bytes; `nil` only for 304.
+  public var format: SourceFormat?
+  /// Attempts made, the successful one included (1 when no retry was needed).
+  public var attempts: Int
+
+  public init(
+    status: Int, body: Data, effectiveURL: String, etag: String? = nil,
+    lastModified: String? = nil, contentType: String? = nil, notModified: Bool = false,
+    format: SourceFormat?, attempts: Int = 1
+  ) {
+    self.status = status
+    self.body = body
+    self.effectiveURL = effectiveURL
+    self.etag = etag
+    self.lastModified = lastModified
+    self.contentType = contentType
+    self.notModified = notModified
+    self.format = format
+    self.attempts = attempts
+  }
+}

@@ -1,1 +1,0 @@
-// HalftoneFetch: see the README's architecture section.

@@ -1,1 +1,0 @@
-// HalftoneImaging: see the README's architecture section.

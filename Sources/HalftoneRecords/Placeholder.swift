@@ -1,1 +1,0 @@
-// HalftoneRecords: see the README's architecture section.

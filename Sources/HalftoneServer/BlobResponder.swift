@@ -1,0 +1,187 @@
+import Foundation
+import HalftoneCore
+import HalftoneStore
+import Hummingbird
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// Answers for one immutable blob: `/blobs/{sha256}` and the hits of `/thumbnails`.
+///
+/// Headers: `Content-Type` from the bytes' magic (never from a name), `ETag: "<sha256>"`,
+/// `Cache-Control: public, max-age=31536000, immutable` (the name is the content's hash, so it
+/// can never change), `Accept-Ranges: bytes`, `X-Content-Type-Options: nosniff`.
+/// Conditional and partial requests: `If-None-Match` → 304; one `Range` → 206 (`If-Range` with
+/// another ETag → the whole blob), a range past the end → 416 with `Content-Range: bytes */len`,
+/// several ranges → the whole blob with 200.
+struct BlobResponder: Sendable {
+  let cache: Cache
+  /// Set for the default file backend: blobs are read straight from their files.
+  let files: FileBlobBackend?
+  let chunkBytes: Int
+  let accesses: AccessRecorder
+
+  static let cacheControl = "public, max-age=31536000, immutable"
+
+  init(cache: Cache, chunkBytes: Int, accesses: AccessRecorder) {
+    self.cache = cache
+    self.files = cache.backend as? FileBlobBackend
+    self.chunkBytes = chunkBytes
+    self.accesses = accesses
+  }
+
+  /// The response for `digest`, or `nil` when the blob is not in the store.
+  /// `extraHeaders` are added to every answer (e.g. `Vary: Accept`).
+  func respond(
+    digest: Digest, request: Request, includeBody: Bool, extraHeaders: HTTPFields = [:]
+  ) throws(APIError) -> Response? {
+    let etag = "\"" + digest.hex + "\""
+    var headers = extraHeaders
+    headers[.eTag] = etag
+    headers[.cacheControl] = Self.cacheControl
+    headers[.xContentTypeOptions] = "nosniff"
+    headers[.acceptRanges] = "bytes"
+
+    guard let files else {
+      return try respondFromBackend(
+        digest: digest, request: request, includeBody: includeBody, headers: headers)
+    }
+    let file: BlobFile
+    do {
+      guard let opened = try BlobFile.open(files.path(for: digest)) else { return nil }
+      file = opened
+    } catch {
+      throw APIError(.internalServerError, kind: ErrorKind.storage.rawValue, message: "\(error)")
+    }
+    defer { file.close() }
+    accesses.record(digest)
+
+    if Self.matches(ifNoneMatch: request.headers[.ifNoneMatch], etag: etag) {
+      return Self.notModified(headers)
+    }
+    do {
+      return try body(
+        of: file, etag: etag, request: request, includeBody: includeBody, headers: headers)
+    } catch {
+      throw APIError(.internalServerError, kind: ErrorKind.storage.rawValue, message: "\(error)")
+    }
+  }
+
+  private func body(
+    of file: BlobFile, etag: String, request: Request, includeBody: Bool, headers: HTTPFields
+  ) throws(BlobReadError) -> Response {
+    var headers = headers
+    let size = file.size
+    var range = RangeRequest(header: request.headers[.range], length: size)
+    if let ifRange = request.headers[.ifRange], ifRange.trimmingSpaces != etag {
+      range = .whole  // the client's partial copy is of something else
+    }
+    switch range {
+    case .unsatisfiable:
+      headers[.contentRange] = "bytes */\(size)"
+      headers[.contentLength] = "0"
+      return Response(status: .rangeNotSatisfiable, headers: headers)
+    case .partial(let bytes):
+      headers[.contentType] = Self.mediaType(of: try file.head())
+      headers[.contentRange] = "bytes \(bytes.lowerBound)-\(bytes.upperBound)/\(size)"
+      return try respond(
+        .partialContent, file: file, offset: bytes.lowerBound, count: bytes.count,
+        includeBody: includeBody, headers: headers)
+    case .whole:
+      if includeBody, size <= chunkBytes {
+        // The hot path: one pread, one buffer, sniffed in place.
+        let buffer = try file.read(offset: 0, count: size)
+        headers[.contentType] = Self.mediaType(of: buffer)
+        headers[.contentLength] = String(size)
+        return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: buffer))
+      }
+      headers[.contentType] = Self.mediaType(of: try file.head())
+      return try respond(
+        .ok, file: file, offset: 0, count: size, includeBody: includeBody, headers: headers)
+    }
+  }
+
+  /// A body of `count` bytes at `offset`: read at once when small, streamed in chunks otherwise
+  /// (the stream reopens the file, so nothing stays open if the body is never written).
+  private func respond(
+    _ status: HTTPResponse.Status, file: BlobFile, offset: Int, count: Int, includeBody: Bool,
+    headers: HTTPFields
+  ) throws(BlobReadError) -> Response {
+    var headers = headers
+    headers[.contentLength] = String(count)
+    guard includeBody, count > 0 else { return Response(status: status, headers: headers) }
+    if count <= chunkBytes {
+      let buffer = try file.read(offset: offset, count: count)
+      return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: buffer))
+    }
+    let path = file.path
+    let chunk = chunkBytes
+    let body = ResponseBody(contentLength: count) { writer in
+      guard let stream = try BlobFile.open(path) else {
+        throw BlobReadError(operation: "reopen", path: path, errno: ENOENT)
+      }
+      defer { stream.close() }
+      var position = offset
+      let end = offset + count
+      while position < end {
+        let length = min(chunk, end - position)
+        try await writer.write(try stream.read(offset: position, count: length))
+        position += length
+      }
+      try await writer.finish(nil)
+    }
+    return Response(status: status, headers: headers, body: body)
+  }
+
+  /// Backends without local files: the bytes through `Cache.readBlob` (no ranges).
+  private func respondFromBackend(
+    digest: Digest, request: Request, includeBody: Bool, headers: HTTPFields
+  ) throws(APIError) -> Response? {
+    var headers = headers
+    let data: Data
+    do {
+      guard let read = try cache.readBlob(digest) else { return nil }
+      data = read
+    } catch {
+      throw APIError(.internalServerError, kind: error.kind.rawValue, message: error.message)
+    }
+    accesses.record(digest)
+    if Self.matches(ifNoneMatch: request.headers[.ifNoneMatch], etag: headers[.eTag] ?? "") {
+      return Self.notModified(headers)
+    }
+    headers[.contentType] = SourceFormat.sniff(data)?.mediaType ?? "application/octet-stream"
+    headers[.contentLength] = String(data.count)
+    let body = includeBody ? ResponseBody(byteBuffer: ByteBuffer(bytes: data)) : ResponseBody()
+    return Response(status: .ok, headers: headers, body: body)
+  }
+
+  /// 304 with the validators and caching headers, and no `Content-Length` (a 304 has no body,
+  /// and `Content-Length: 0` would misstate the representation's length).
+  static func notModified(_ headers: HTTPFields) -> Response {
+    var response = Response(status: .notModified, headers: headers)
+    response.headers[.contentLength] = nil
+    return response
+  }
+
+  /// Content-Type from the first bytes; `application/octet-stream` when they are no known image.
+  static func mediaType(of buffer: ByteBuffer) -> String {
+    buffer.withUnsafeReadableBytes { bytes in
+      SourceFormat.sniff(bytes)?.mediaType ?? "application/octet-stream"
+    }
+  }
+
+  /// Whether `If-None-Match` names `etag` (weak comparison, as RFC 9110 §13.1.2 asks) or is `*`.
+  static func matches(ifNoneMatch header: String?, etag: String) -> Bool {
+    guard let header else { return false }
+    for candidate in header.split(separator: ",") {
+      var tag = candidate.trimmingSpaces
+      if tag == "*" { return true }
+      if tag.hasPrefix("W/") { tag = tag.dropFirst(2) }
+      if tag == etag { return true }
+    }
+    return false
+  }
+}

@@ -1,0 +1,203 @@
+import Foundation
+import Halftone
+import HalftoneStore
+import Hummingbird
+import Logging
+import ServiceLifecycle
+
+/// The Halftone HTTP server: immutable blobs by digest, thumbnails by image reference, metadata,
+/// health and metrics, optionally making missing thumbnails on demand.
+///
+/// ```swift
+/// let server = try HalftoneServer(configuration: configuration, cache: cache, prefetcher: nil)
+/// try await server.run()   // until SIGTERM/SIGINT; requests in flight finish first
+/// ```
+/// Tests run `makeApplication(onRunning:)` inside their own `ServiceGroup` with port 0, learn the
+/// port from `onRunning`, and shut it down with `triggerGracefulShutdown()`.
+public final class HalftoneServer: Sendable {
+  public let configuration: HalftoneServerConfiguration
+  public let cache: Cache
+  public let metrics: ServerMetrics
+  let logger: Logger
+  let accesses: AccessRecorder
+  let onDemand: OnDemandRenderer?
+
+  /// - Parameters:
+  ///   - prefetcher: the pipeline that makes on-demand thumbnails; required when
+  ///     `configuration.onDemand` is set, ignored otherwise.
+  ///   - metrics: where metrics go (a fresh registry by default).
+  ///   - logger: the access log and server messages.
+  public init(
+    configuration: HalftoneServerConfiguration, cache: Cache, prefetcher: Prefetcher?,
+    metrics: ServerMetrics = ServerMetrics(),
+    logger: Logger = Logger(label: "halftone.server")
+  ) throws(ServerSetupError) {
+    if let problem = configuration.problem() { throw ServerSetupError(problem) }
+    self.configuration = configuration
+    self.cache = cache
+    self.metrics = metrics
+    self.logger = logger
+    accesses = AccessRecorder(
+      cache: cache, interval: configuration.accessFlushInterval,
+      limit: configuration.maxPendingAccesses, logger: logger)
+    if configuration.onDemand {
+      guard let prefetcher else {
+        throw ServerSetupError("on-demand thumbnails need a Prefetcher (fetcher and thumbnailer)")
+      }
+      onDemand = OnDemandRenderer(
+        prefetcher: prefetcher, queueLimit: configuration.queueLimit,
+        workers: configuration.onDemandWorkers, deadline: configuration.deadline,
+        retryAfterSeconds: configuration.retryAfterSeconds, metrics: metrics)
+    } else {
+      onDemand = nil
+    }
+  }
+
+  /// The Hummingbird application. `onRunning` receives the bound address once the socket
+  /// listens (with port 0, the port the system picked).
+  public func makeApplication(
+    onRunning: @escaping @Sendable (BoundAddress) async -> Void = { _ in }
+  ) -> some ApplicationProtocol {
+    let blobs = BlobResponder(
+      cache: cache, chunkBytes: configuration.blobChunkBytes, accesses: accesses)
+    let responder = HalftoneResponder(
+      configuration: configuration, cache: cache, blobs: blobs,
+      thumbnails: ThumbnailRoute(
+        cache: cache, blobs: blobs, signingKeys: configuration.signingKeys, onDemand: onDemand,
+        metrics: metrics),
+      images: ImagesRoute(cache: cache), metrics: metrics, accessLog: logger)
+    let host = configuration.host
+    return Application(
+      responder: responder,
+      server: .http1(
+        configuration: .init(idleTimeout: .milliseconds(Int64(configuration.idleTimeout * 1000)))),
+      configuration: ApplicationConfiguration(
+        address: .hostname(host, port: configuration.port), serverName: "halftone"),
+      services: [accesses],
+      onServerRunning: { channel in
+        let port = channel.localAddress?.port ?? 0
+        await onRunning(BoundAddress(host: host, port: port))
+      },
+      logger: logger)
+  }
+
+  /// Starts serving in the background and returns once the socket listens.
+  ///
+  /// - Parameter handleSignals: shut down gracefully on SIGTERM and SIGINT (the CLI does; tests
+  ///   call `RunningServer.shutdown()` instead).
+  /// Graceful shutdown closes the listening socket (new connections are refused), lets requests
+  /// in flight finish, then writes pending access times.
+  public func start(handleSignals: Bool = false) async throws -> RunningServer {
+    let started = StartSignal()
+    var groupConfiguration = ServiceGroupConfiguration(
+      services: [makeApplication(onRunning: { started.resume(with: .success($0)) })],
+      gracefulShutdownSignals: handleSignals ? [.sigterm, .sigint] : [], logger: logger)
+    // Requests in flight get their deadline (and a margin) to finish; then they are cancelled.
+    groupConfiguration.maximumGracefulShutdownDuration = .seconds(configuration.deadline + 10)
+    let group = ServiceGroup(configuration: groupConfiguration)
+    let task = Task {
+      do {
+        try await group.run()
+        started.resume(with: .failure(ServerSetupError("the server stopped before it started")))
+      } catch {
+        started.resume(with: .failure(error))
+        throw error
+      }
+    }
+    let address = try await started.wait()
+    return RunningServer(address: address, group: group, task: task)
+  }
+
+  /// Serves until SIGTERM or SIGINT, then shuts down gracefully. `onRunning` is called with the
+  /// bound address once the socket listens.
+  public func run(onRunning: @Sendable (BoundAddress) -> Void = { _ in }) async throws {
+    let running = try await start(handleSignals: true)
+    onRunning(running.address)
+    try await running.waitUntilStopped()
+  }
+
+  /// How on-demand jobs went (all zero without `onDemand`).
+  public var onDemandCounts: (rendered: Int, cached: Int, failed: Int, rejected: Int) {
+    let counts = onDemand?.currentCounts ?? OnDemandRenderer.Counts()
+    return (counts.rendered, counts.cached, counts.failed, counts.rejected)
+  }
+
+  /// Requests waiting for an on-demand thumbnail right now.
+  public var onDemandWaiting: Int { onDemand?.waitingRequests ?? 0 }
+
+  /// Writes pending access times now (normally every `accessFlushInterval` and at shutdown).
+  public func flushAccessTimes() { accesses.flush() }
+}
+
+/// A server started with `HalftoneServer.start`.
+public final class RunningServer: Sendable {
+  /// Where it listens (the real port when 0 was asked for).
+  public let address: BoundAddress
+  private let group: ServiceGroup
+  private let task: Task<Void, any Error>
+
+  init(address: BoundAddress, group: ServiceGroup, task: Task<Void, any Error>) {
+    self.address = address
+    self.group = group
+    self.task = task
+  }
+
+  /// Begins a graceful shutdown and returns at once: the listening socket closes, requests in
+  /// flight go on.
+  public func beginShutdown() async { await group.triggerGracefulShutdown() }
+
+  /// Waits until the server has stopped (every request finished, access times written).
+  public func waitUntilStopped() async throws { try await task.value }
+
+  /// Graceful shutdown, waiting for it to complete.
+  public func shutdown() async throws {
+    await beginShutdown()
+    try await waitUntilStopped()
+  }
+}
+
+/// Resumes the starter once, with the bound address or the error that prevented it.
+private final class StartSignal: @unchecked Sendable {
+  private let lock = NSLock()
+  private var result: Result<BoundAddress, any Error>?
+  private var waiter: CheckedContinuation<BoundAddress, any Error>?
+
+  func resume(with outcome: Result<BoundAddress, any Error>) {
+    let waiting = lock.withLock { () -> CheckedContinuation<BoundAddress, any Error>? in
+      guard result == nil else { return nil }
+      result = outcome
+      defer { waiter = nil }
+      return waiter
+    }
+    waiting?.resume(with: outcome)
+  }
+
+  func wait() async throws -> BoundAddress {
+    try await withCheckedThrowingContinuation { continuation in
+      let ready = lock.withLock { () -> Result<BoundAddress, any Error>? in
+        if let result { return result }
+        waiter = continuation
+        return nil
+      }
+      if let ready { continuation.resume(with: ready) }
+    }
+  }
+}
+
+/// Where the server listens.
+public struct BoundAddress: Sendable, Hashable, CustomStringConvertible {
+  public var host: String
+  public var port: Int
+  /// `http://host:port` (IPv6 hosts in brackets).
+  public var url: String {
+    host.contains(":") ? "http://[\(host)]:\(port)" : "http://\(host):\(port)"
+  }
+  public var description: String { url }
+}
+
+/// A server that cannot start as configured; the message says what to change.
+public struct ServerSetupError: Error, CustomStringConvertible, Sendable {
+  public var message: String
+  public init(_ message: String) { self.message = message }
+  public var description: String { message }
+}

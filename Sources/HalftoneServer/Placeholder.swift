@@ -1,1 +1,0 @@
-// HalftoneServer: see the README's architecture section.

@@ -1,0 +1,64 @@
+import Foundation
+
+/// Everything `halftone serve` can be told. Every bound has a default a public server can live
+/// with; the CLI fills it from flags and `HALFTONE_…` environment variables.
+///
+/// Named `HalftoneServerConfiguration` (not `ServerConfiguration`) so that it never clashes with
+/// HummingbirdCore's type of that name in a file that imports both.
+public struct HalftoneServerConfiguration: Sendable {
+  /// Interface to bind. Loopback unless told otherwise: a thumbnail server is usually put behind a
+  /// CDN or reverse proxy on the same host.
+  public var host: String = "127.0.0.1"
+  /// TCP port; 0 picks a free one (the bound port is reported through `onRunning`).
+  public var port: Int = 8080
+  /// Keys that verify `/thumbnails` signatures; the first one signs. Empty: signatures are
+  /// neither required nor checked.
+  public var signingKeys: SigningKeys = SigningKeys()
+  /// Make missing thumbnails on request (fetch the original, render, store) instead of answering
+  /// 404. Off by default: a plain server only reads the cache.
+  public var onDemand: Bool = false
+  /// On-demand jobs admitted at once (running plus waiting for a worker); more get 503 with
+  /// `Retry-After`.
+  public var queueLimit: Int = 64
+  /// On-demand jobs running at once (each holds one original in memory while it renders).
+  public var onDemandWorkers: Int = 8
+  /// Seconds a request waits for an on-demand thumbnail before it gets 504. The job itself goes
+  /// on (bounded by the fetch policy's timeouts) and its result is stored for the next request.
+  public var deadline: TimeInterval = 30
+  /// The `Retry-After` seconds sent with 503.
+  public var retryAfterSeconds: Int = 2
+  /// Longest request target (path and query) accepted; longer ones get 414.
+  public var maxRequestTargetBytes: Int = 8192
+  /// Blobs up to this size are read with a single `pread` into one buffer; larger ones are
+  /// streamed in chunks of this size, so one request never holds more than this in memory.
+  public var blobChunkBytes: Int = 4 << 20
+  /// How often the access times of served blobs are written to the index (for LRU `gc`).
+  /// Hits only record the digest in memory; the write happens here, off the request path.
+  public var accessFlushInterval: TimeInterval = 5
+  /// Largest number of distinct digests remembered between flushes (more are flushed early).
+  public var maxPendingAccesses: Int = 50_000
+  /// Seconds an idle keep-alive connection is kept open.
+  public var idleTimeout: TimeInterval = 60
+
+  public init() {}
+
+  /// The first setting that makes no sense, as a message; `nil` when the configuration is usable.
+  public func problem() -> String? {
+    if !(0...65535).contains(port) { return "port must be 0–65535, got \(port)" }
+    if host.isEmpty { return "host must not be empty" }
+    if queueLimit < 1 { return "queue must be at least 1, got \(queueLimit)" }
+    if onDemandWorkers < 1 { return "on-demand workers must be at least 1, got \(onDemandWorkers)" }
+    if !(deadline.isFinite && deadline > 0) { return "deadline must be > 0 s, got \(deadline)" }
+    if retryAfterSeconds < 0 { return "Retry-After must be >= 0 s, got \(retryAfterSeconds)" }
+    if maxRequestTargetBytes < 256 {
+      return "max request target must be at least 256 bytes, got \(maxRequestTargetBytes)"
+    }
+    if blobChunkBytes < 4096 { return "blob chunk must be at least 4096 bytes" }
+    if !(accessFlushInterval.isFinite && accessFlushInterval > 0) {
+      return "access flush interval must be > 0 s"
+    }
+    if maxPendingAccesses < 1 { return "max pending accesses must be at least 1" }
+    if !(idleTimeout.isFinite && idleTimeout > 0) { return "idle timeout must be > 0 s" }
+    return nil
+  }
+}

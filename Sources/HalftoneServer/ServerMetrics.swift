@@ -1,0 +1,117 @@
+import Metrics
+import Foundation
+import Prometheus
+
+/// The server's metrics, recorded through swift-metrics into a Prometheus registry that this
+/// value owns (never the process-wide `MetricsSystem`): several servers can live in one process
+/// (tests do), and nothing has to be bootstrapped exactly once.
+///
+/// Exposed at `/metrics`:
+/// - `halftone_http_requests_total{route,status}`
+/// - `halftone_http_request_duration_seconds{route}` (histogram)
+/// - `halftone_http_response_bytes_total{route}` (body bytes sent)
+/// - `halftone_thumbnail_lookups_total{result}` (`hit`, `miss`)
+/// - `halftone_ondemand_jobs_total{result}` (`rendered`, `cached`, `failed`, `rejected`)
+/// - `halftone_ondemand_queue_depth` (jobs admitted: running plus waiting)
+/// - `halftone_fetch_errors_total{kind}` (on-demand failures by error kind)
+public final class ServerMetrics: Sendable {
+  /// The registry `/metrics` renders.
+  public let registry: PrometheusCollectorRegistry
+  private let factory: PrometheusMetricsFactory
+  private let requestCounters = Locked<[RequestKey: CoreMetrics.Counter]>([:])
+  private let durations = Locked<[Route: CoreMetrics.Timer]>([:])
+  private let bytesOut = Locked<[Route: CoreMetrics.Counter]>([:])
+  private let labelled = Locked<[String: CoreMetrics.Counter]>([:])
+  private let queueDepthMeter: Meter
+
+  private struct RequestKey: Hashable {
+    var route: Route
+    var status: Int
+  }
+
+  public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
+    self.registry = registry
+    var factory = PrometheusMetricsFactory(registry: registry)
+    factory.defaultDurationHistogramBuckets = [
+      .microseconds(100), .microseconds(250), .microseconds(500), .milliseconds(1),
+      .milliseconds(2.5), .milliseconds(5), .milliseconds(10), .milliseconds(25),
+      .milliseconds(50), .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1),
+      .seconds(2.5), .seconds(5), .seconds(10), .seconds(30),
+    ]
+    self.factory = factory
+    queueDepthMeter = Meter(label: "halftone_ondemand_queue_depth", factory: factory)
+    queueDepthMeter.set(0)
+  }
+
+  /// One answered request.
+  func recordRequest(route: Route, status: Int, bytes: Int, duration: Duration) {
+    let counter = requestCounters.withLock { counters in
+      let key = RequestKey(route: route, status: status)
+      if let existing = counters[key] { return existing }
+      let made = CoreMetrics.Counter(
+        label: "halftone_http_requests_total",
+        dimensions: [("route", route.rawValue), ("status", String(status))], factory: factory)
+      counters[key] = made
+      return made
+    }
+    counter.increment()
+    let timer = durations.withLock { timers in
+      if let existing = timers[route] { return existing }
+      let made = CoreMetrics.Timer(
+        label: "halftone_http_request_duration_seconds", dimensions: [("route", route.rawValue)],
+        factory: factory)
+      timers[route] = made
+      return made
+    }
+    let (seconds, attoseconds) = duration.components
+    timer.recordNanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+    if bytes > 0 {
+      let sent = bytesOut.withLock { counters in
+        if let existing = counters[route] { return existing }
+        let made = CoreMetrics.Counter(
+          label: "halftone_http_response_bytes_total", dimensions: [("route", route.rawValue)],
+          factory: factory)
+        counters[route] = made
+        return made
+      }
+      sent.increment(by: bytes)
+    }
+  }
+
+  /// A `/thumbnails` lookup in the index.
+  func recordThumbnailLookup(hit: Bool) {
+    counter("halftone_thumbnail_lookups_total", "result", hit ? "hit" : "miss").increment()
+  }
+
+  /// How an on-demand job ended: `rendered`, `cached` (another request stored it first),
+  /// `failed`, or `rejected` (queue full).
+  func recordOnDemand(_ result: String) {
+    counter("halftone_ondemand_jobs_total", "result", result).increment()
+  }
+
+  /// An on-demand failure, by error kind.
+  func recordFetchError(kind: String) {
+    counter("halftone_fetch_errors_total", "kind", kind).increment()
+  }
+
+  /// The number of admitted on-demand jobs.
+  func setQueueDepth(_ depth: Int) { queueDepthMeter.set(depth) }
+
+  /// The Prometheus text exposition.
+  public func exposition() -> String { registry.emitToString() }
+
+  private func counter(_ name: String, _ label: String, _ value: String) -> CoreMetrics.Counter {
+    labelled.withLock { counters in
+      let key = "\(name) \(value)"
+      if let existing = counters[key] { return existing }
+      let made = CoreMetrics.Counter(label: name, dimensions: [(label, value)], factory: factory)
+      counters[key] = made
+      return made
+    }
+  }
+}
+
+/// The server's routes, as metrics and the access log name them.
+enum Route: String, Sendable, Hashable {
+  case blobs, thumbnails, images, healthz, metrics, other
+}

@@ -1,0 +1,98 @@
+/// One `name=value` pair of a query, percent-decoded.
+struct QueryParameter: Hashable, Sendable {
+  var name: String
+  var value: String
+}
+
+/// Splits and decodes query strings. Our own parser (not Foundation's) so that `%2C` and `,` both
+/// become `,`, `+` stays `+` (no CDN here uses it for spaces), and malformed escapes are kept as
+/// written (the value is then rejected, or ignored, by the parameter that reads it).
+enum QueryString {
+  static func parameters(_ query: Substring) -> [QueryParameter] {
+    query.split(separator: "&", omittingEmptySubsequences: true).map { pair in
+      guard let equals = pair.firstIndex(of: "=") else {
+        return QueryParameter(name: percentDecoded(pair), value: "")
+      }
+      return QueryParameter(
+        name: percentDecoded(pair[..<equals]),
+        value: percentDecoded(pair[pair.index(after: equals)...]))
+    }
+  }
+
+  /// Decodes `%XX` escapes as UTF-8; an escape that is not two hex digits is kept literally.
+  static func percentDecoded(_ text: Substring) -> String {
+    guard text.contains("%") else { return String(text) }
+    var bytes: [UInt8] = []
+    bytes.reserveCapacity(text.utf8.count)
+    let utf8 = Array(text.utf8)
+    var index = 0
+    while index < utf8.count {
+      if utf8[index] == UInt8(ascii: "%"), index + 2 < utf8.count,
+        let high = hexValue(utf8[index + 1]), let low = hexValue(utf8[index + 2])
+      {
+        bytes.append(high << 4 | low)
+        index += 3
+      } else {
+        bytes.append(utf8[index])
+        index += 1
+      }
+    }
+    return String(decoding: bytes, as: UTF8.self)
+  }
+
+  private static func hexValue(_ byte: UInt8) -> UInt8? {
+    switch byte {
+    case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
+    case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
+    case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
+    default: nil
+    }
+  }
+}
+
+/// The parameters of one query as a dialect reads them: each taken at most once, the last of a
+/// repeated name wins (with a warning), and whatever no reader took becomes an "ignored" warning.
+struct ParameterBag {
+  private var values: [String: String] = [:]
+  private var order: [String] = []
+  private var taken: Set<String> = []
+  private(set) var warnings: [String] = []
+
+  init(_ parameters: [QueryParameter]) throws(SpecError) {
+    guard parameters.count <= Limits.maxParameters else {
+      throw SpecError(
+        kind: .invalidSpec, parameter: nil,
+        message: "\(parameters.count) query parameters; at most \(Limits.maxParameters) are read")
+    }
+    for parameter in parameters {
+      if values[parameter.name] != nil {
+        warnings.append("parameter '\(parameter.name)' is repeated; the last value is used")
+      } else {
+        order.append(parameter.name)
+      }
+      values[parameter.name] = parameter.value
+    }
+  }
+
+  /// The value of `name`, marking it read.
+  mutating func take(_ name: String) -> String? {
+    guard let value = values[name] else { return nil }
+    taken.insert(name)
+    return value
+  }
+
+  /// Marks parameters as read without using them (signatures, library stamps).
+  mutating func ignore(_ names: String...) {
+    for name in names { taken.insert(name) }
+  }
+
+  mutating func warn(_ message: String) { warnings.append(message) }
+
+  /// Warnings so far plus one per parameter nobody read, in query order.
+  func finalWarnings(dialect: Dialect) -> [String] {
+    warnings
+      + order.filter { !taken.contains($0) }.map { name in
+        "unknown parameter '\(name)' ignored (not read in the \(dialect.rawValue) dialect)"
+      }
+  }
+}

@@ -1,0 +1,208 @@
+/// Reads thumbor paths (https://thumbor.readthedocs.io/en/latest/usage.html):
+/// `/unsafe|<signature>/[trim/][AxB:CxD/][fit-in/][-WxH/][halign/][valign/][smart/]`
+/// `[filters:…/]<image>`.
+///
+/// `AxB:CxD` is a crop by corners in source pixels; `WxH` with 0 or nothing on one side keeps the
+/// aspect ratio; `fit-in` fits inside the box, otherwise the box is filled exactly (cut by
+/// `halign`/`valign`, or by content with `smart`). Filters read: `quality(N)`, `format(F)`,
+/// `upscale()`, `no_upscale()`; `strip_icc()`/`strip_exif()` silently; others are warned about.
+/// Choices: never enlarge unless `filters:upscale()`; flips (negative sizes) and `trim` are ignored
+/// with a warning; an image path without a scheme is fetched over https.
+enum ThumborDialect {
+  /// True for paths whose first segment is `unsafe` or a thumbor signature (28 base64url
+  /// characters ending in `=`).
+  static func looksLikeThumbor(path: String) -> Bool {
+    let segments = path.split(separator: "/", maxSplits: 2, omittingEmptySubsequences: false)
+    guard segments.count == 3, segments[0].isEmpty else { return false }
+    return segments[1] == "unsafe" || isSignature(segments[1])
+  }
+
+  private static func isSignature(_ text: Substring) -> Bool {
+    text.utf8.count == 28 && text.hasSuffix("=")
+      && text.dropLast().unicodeScalars.allSatisfy {
+        $0.isASCIIAlphanumeric || "-_".unicodeScalars.contains($0)
+      }
+  }
+
+  /// Reads a full thumbor URL: options into `spec`, the image URL as its master.
+  static func read(_ url: ImageURL, original: String, into spec: inout ThumbnailSpec)
+    throws(SpecError)
+  {
+    var segments = url.path.split(separator: "/", omittingEmptySubsequences: false).dropFirst(2)
+    var warnings: [String] = []
+    try readOptions(&segments, into: &spec, warnings: &warnings)
+    spec.warnings += warnings
+    spec.masterURL = try imageURL(
+      segments.joined(separator: "/"), query: url.query, original: original)
+  }
+
+  /// Reads a bare options path (`fit-in/640x480/filters:quality(80)`), as `--spec` gives it.
+  static func readOptions(_ text: String, into spec: inout ThumbnailSpec) throws(SpecError) {
+    var segments = text.split(separator: "/", omittingEmptySubsequences: true)[...]
+    if segments.first == "unsafe" { segments = segments.dropFirst() }
+    var warnings: [String] = []
+    try readOptions(&segments, into: &spec, warnings: &warnings)
+    spec.warnings += warnings
+    if let leftover = segments.first {
+      throw .invalidSpec("thumbor", String(leftover), "not a thumbor option in this position")
+    }
+  }
+
+  private static func readOptions(
+    _ segments: inout ArraySlice<Substring>, into spec: inout ThumbnailSpec,
+    warnings: inout [String]
+  ) throws(SpecError) {
+    spec.upscale = false
+    if let segment = segments.first, segment == "trim" || segment.hasPrefix("trim:") {
+      warnings.append("thumbor \(segment) is not supported and was ignored")
+      segments.removeFirst()
+    }
+    if let segment = segments.first, let crop = try corners(segment) {
+      spec.crop = crop.isWholeImage ? nil : crop
+      segments.removeFirst()
+    } else if segments.first == "0x0:0x0" {
+      segments.removeFirst()
+    }
+    var fitIn = false
+    if let segment = segments.first, ["fit-in", "adaptive-fit-in", "full-fit-in"].contains(segment)
+    {
+      if segment != "fit-in" { warnings.append("thumbor \(segment) is read as fit-in") }
+      fitIn = true
+      segments.removeFirst()
+    }
+    var width: Length?
+    var height: Length?
+    if let segment = segments.first, let size = try size(segment, warnings: &warnings) {
+      (width, height) = size
+      segments.removeFirst()
+    }
+    spec.urlSize = OutputSizeRequest(width: width, height: height, fit: fitIn ? .bounds : .crop)
+    var horizontal = 0
+    var vertical = 0
+    if let segment = segments.first,
+      let align = ["left": -1, "center": 0, "right": 1][String(segment)]
+    {
+      horizontal = align
+      segments.removeFirst()
+    }
+    if let segment = segments.first,
+      let align = ["top": -1, "middle": 0, "bottom": 1][String(segment)]
+    {
+      vertical = align
+      segments.removeFirst()
+    }
+    spec.anchor = FillAnchor.edges(horizontal: horizontal, vertical: vertical).normalised
+    if segments.first == "smart" {
+      spec.anchor = .attention
+      segments.removeFirst()
+    }
+    if let segment = segments.first, segment.hasPrefix("filters:") {
+      try readFilters(segment.dropFirst("filters:".count), into: &spec, warnings: &warnings)
+      segments.removeFirst()
+    }
+  }
+
+  /// `AxB:CxD` → a crop from (A,B) to (C,D); `nil` when the segment is not corners.
+  private static func corners(_ segment: Substring) throws(SpecError) -> CropRequest? {
+    let halves = segment.split(separator: ":", omittingEmptySubsequences: false)
+    guard halves.count == 2 else { return nil }
+    let numbers = halves.flatMap { $0.split(separator: "x", omittingEmptySubsequences: false) }
+    guard numbers.count == 4 else { return nil }
+    let values = numbers.compactMap { FixedPoint.integer($0) }
+    guard values.count == 4 else { return nil }
+    if values == [0, 0, 0, 0] { return nil }
+    let (left, top, right, bottom) = (values[0], values[1], values[2], values[3])
+    guard right > left, bottom > top else {
+      throw .invalidSpec(
+        "crop", String(segment), "expected left x top : right x bottom, right > left, bottom > top")
+    }
+    return CropRequest(
+      size: .lengths(width: .pixels(right - left), height: .pixels(bottom - top)),
+      x: .position(.pixels(left)), y: .position(.pixels(top)))
+  }
+
+  /// `WxH`, `-WxH`, `Wx`, `xH`, `0x0`: `nil` when the segment is not a size.
+  private static func size(_ segment: Substring, warnings: inout [String]) throws(SpecError)
+    -> (Length?, Length?)?
+  {
+    let sides = segment.split(separator: "x", omittingEmptySubsequences: false)
+    guard sides.count == 2 else { return nil }
+    var lengths: [Length?] = []
+    for side in sides {
+      var digits = side
+      if digits.hasPrefix("-") {
+        warnings.append("thumbor flip in \(segment) is not supported and was ignored")
+        digits = digits.dropFirst()
+      }
+      if digits.isEmpty {
+        lengths.append(nil)
+        continue
+      }
+      guard let pixels = FixedPoint.integer(digits) else { return nil }
+      guard pixels <= Limits.maxOutputSide else {
+        throw .invalidSpec(
+          "size", String(segment), "sides must be at most \(Limits.maxOutputSide) pixels")
+      }
+      lengths.append(pixels == 0 ? nil : .pixels(pixels))
+    }
+    return (lengths[0], lengths[1])
+  }
+
+  private static func readFilters(
+    _ text: Substring, into spec: inout ThumbnailSpec, warnings: inout [String]
+  ) throws(SpecError) {
+    var rest = text
+    while !rest.isEmpty {
+      guard let open = rest.firstIndex(of: "("), let close = rest[open...].firstIndex(of: ")")
+      else {
+        throw .invalidSpec("filters", String(text), "expected name(arguments):name(arguments)…")
+      }
+      let name = rest[..<open]
+      let argument = String(rest[rest.index(after: open)..<close])
+      rest = rest[rest.index(after: close)...]
+      if rest.hasPrefix(":") { rest = rest.dropFirst() }
+      switch name {
+      case "quality":
+        spec.quality = try ValueReader.quality(
+          Substring(argument), parameter: "quality", whole: argument)
+      case "format":
+        switch argument.lowercased() {
+        case "jpeg", "jpg": spec.format = .jpeg
+        case "png": spec.format = .png
+        case "webp": spec.format = .webp
+        case "avif": spec.format = .avif
+        case "gif":
+          spec.format = .png
+          warnings.append("thumbor format(gif) is written as png")
+        default: throw .invalidSpec("format", argument, "expected jpeg, png, webp, avif or gif")
+        }
+      case "upscale": spec.upscale = true
+      case "no_upscale": spec.upscale = false
+      case "strip_icc", "strip_exif": break
+      default:
+        warnings.append("thumbor filter \(name)(\(argument)) is not supported and was ignored")
+      }
+    }
+  }
+
+  /// The image part of the path as an absolute URL (percent-decoded when it was encoded whole).
+  private static func imageURL(_ text: String, query: String?, original: String)
+    throws(SpecError) -> String
+  {
+    guard !text.isEmpty else {
+      throw .invalidURL(original, "a thumbor URL needs the image URL after its options")
+    }
+    var image = text
+    if image.lowercased().hasPrefix("http%3a") || image.lowercased().hasPrefix("https%3a") {
+      image = QueryString.percentDecoded(Substring(image))
+    }
+    if let query { image += "?" + query }
+    if let colon = image.firstIndex(of: ":"), image[colon...].hasPrefix("://") {
+      _ = try ImageURL.parse(image)
+      return image
+    }
+    image = "https://" + image
+    _ = try ImageURL.parse(image)
+    return image
+  }
+}

@@ -1,0 +1,326 @@
+import Foundation
+import GRDB
+
+/// The content-addressed cache: immutable blobs named by their SHA-256, and a SQLite index that
+/// maps image URLs to originals and (original, spec key) pairs to thumbnails.
+///
+/// ```
+/// <root>/blobs/sha256/ab/<64 hex>   originals and thumbnails, never modified once written
+/// <root>/index.sqlite               sources, variants, access times (WAL mode)
+/// <root>/tmp/                       staging for blob writes (same filesystem)
+/// <root>/quarantine/                blobs whose bytes no longer match their name
+/// <root>/lock                       flock(2) file: gc vs. writers, schema migration
+/// ```
+///
+/// Several processes may use one cache at once. Rules that make that safe: a blob is written
+/// before any row that names it; a row whose blob is gone reads as a miss, never an error; `gc`
+/// and `verify(repair:)` never remove a blob or staging file younger than `options.grace`.
+public final class Cache: Sendable {
+  /// The cache directory.
+  public let root: URL
+  /// Where the blobs live.
+  public let backend: any BlobBackend
+  /// The options the cache was opened with.
+  public let options: CacheOptions
+  /// `<root>/index.sqlite`.
+  public var indexURL: URL { URL(fileURLWithPath: index.path) }
+
+  let index: CacheIndex
+  /// Last time this process wrote each digest's access time (see `options.accessResolution`).
+  let recentTouches = Locked<[Digest: Date]>([:])
+
+  private init(root: URL, backend: any BlobBackend, index: CacheIndex, options: CacheOptions) {
+    self.root = root
+    self.backend = backend
+    self.index = index
+    self.options = options
+  }
+
+  /// Opens the cache at `root`, creating `root`, `blobs/`, `tmp/` and `index.sqlite` as needed.
+  ///
+  /// Throws `.storage` when the directory cannot be created or written (the error names the path
+  /// and errno), `.indexCorrupt` when `index.sqlite` is not a SQLite database, `.indexTooNew` when
+  /// it was written by a newer halftone.
+  public static func open(root: URL, options: CacheOptions = CacheOptions()) throws(StoreError)
+    -> Cache
+  {
+    let rootPath = root.standardizedFileURL.path
+    try POSIX.ensureDirectoryTree(rootPath, durable: options.durable)
+    let backend: any BlobBackend
+    if let custom = options.backend {
+      backend = custom
+    } else {
+      backend = try FileBlobBackend(
+        root: URL(fileURLWithPath: rootPath), maxBlobBytes: options.maxBlobBytes,
+        durable: options.durable, io: options.fileIO)
+    }
+    let index = try CacheIndex(
+      path: rootPath + "/index.sqlite", busyTimeout: options.busyTimeout,
+      lock: FileLock(path: rootPath + "/lock"))
+    return Cache(
+      root: URL(fileURLWithPath: rootPath), backend: backend, index: index, options: options)
+  }
+
+  /// The cache directory to use: `--cache DIR` when given, else `$HALFTONE_CACHE`, else
+  /// `./Cache`. Relative paths are resolved against `currentDirectory`.
+  public static func defaultRoot(
+    option: String?, environment: [String: String] = ProcessInfo.processInfo.environment,
+    currentDirectory: String = FileManager.default.currentDirectoryPath
+  ) -> URL {
+    let chosen =
+      [option, environment["HALFTONE_CACHE"]].compactMap { $0 }.first { !$0.isEmpty } ?? "Cache"
+    let base = URL(fileURLWithPath: currentDirectory, isDirectory: true)
+    return URL(fileURLWithPath: chosen, relativeTo: base).standardizedFileURL
+  }
+
+  var now: Date { options.clock() }
+
+  // MARK: Blobs
+
+  /// Stores `data` and returns its digest. Storing bytes that are already present stores nothing
+  /// new (and protects the existing blob from `gc` for the grace period).
+  @discardableResult
+  public func putBlob(_ data: Data) throws(StoreError) -> Digest {
+    let digest = Digest.of(data)
+    _ = try backend.put(data, as: digest)
+    return digest
+  }
+
+  /// The blob's file, for zero-copy serving; `nil` when the blob is absent (or the backend has
+  /// no local files).
+  public func blobURL(_ digest: Digest) -> URL? {
+    guard backend.contains(digest) else { return nil }
+    return backend.localURL(for: digest)
+  }
+
+  /// Whether the blob is present.
+  public func hasBlob(_ digest: Digest) -> Bool { backend.contains(digest) }
+
+  /// The blob's bytes, or `nil` when absent. With `options.verifyOnRead`, bytes that no longer
+  /// match their digest are quarantined and read as `nil`.
+  public func readBlob(_ digest: Digest) throws(StoreError) -> Data? {
+    guard let data = try backend.get(digest) else { return nil }
+    if options.verifyOnRead && Digest.of(data) != digest {
+      _ = try backend.quarantine(digest)
+      return nil
+    }
+    return data
+  }
+
+  // MARK: Sources (URL → original)
+
+  /// Records that `url` served the original `original` (already stored with `putBlob`).
+  /// Replaces what was known about the URL and clears any previous failure.
+  public func recordSource(
+    url: String, original: Digest, format: SourceFormat?, bytes: Int,
+    contentType: String? = nil, etag: String? = nil, lastModified: String? = nil,
+    width: Int? = nil, height: Int? = nil, fetchedAt: Date? = nil
+  ) throws(StoreError) {
+    try checkURL(url)
+    guard backend.contains(original) else {
+      throw StoreError(
+        kind: .internal,
+        message: "recordSource(\(url)): blob \(original.hex) is not in the cache; store it "
+          + "with putBlob first")
+    }
+    let time = (fetchedAt ?? now).timeIntervalSince1970
+    try index.write { db in
+      try db.execute(
+        sql: """
+          INSERT OR REPLACE INTO sources (url, digest, format, etag, last_modified, content_type,
+            bytes, width, height, fetched_at, last_attempt_at, last_status, last_error_kind,
+            last_error)
+          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'ok', NULL, NULL)
+          """,
+        arguments: [
+          url, original.hex, format?.rawValue, etag, lastModified, contentType, bytes, width,
+          height, time, time,
+        ])
+      try Self.upsertAccess(db, original, at: time)
+    }
+  }
+
+  /// Records that the origin confirmed the cached original is still current (HTTP 304).
+  /// Returns `false` when the URL has no cached original to confirm.
+  @discardableResult
+  public func recordNotModified(url: String, at date: Date? = nil) throws(StoreError) -> Bool {
+    let time = (date ?? now).timeIntervalSince1970
+    return try index.write { db in
+      try db.execute(
+        sql: """
+          UPDATE sources SET fetched_at = ?, last_attempt_at = ?, last_status = 'ok',
+            last_error_kind = NULL, last_error = NULL
+          WHERE url = ? AND digest IS NOT NULL
+          """,
+        arguments: [time, time, url])
+      return db.changesCount > 0
+    }
+  }
+
+  /// Records a failed fetch of `url`. A previously cached original is kept (and still served);
+  /// the failure is remembered for reports and retry decisions.
+  public func recordFailure(
+    url: String, kind: ErrorKind, message: String, at date: Date? = nil
+  ) throws(StoreError) {
+    try checkURL(url)
+    let time = (date ?? now).timeIntervalSince1970
+    let text = Self.truncated(message, toUTF8Bytes: options.maxErrorMessageBytes)
+    try index.write { db in
+      try db.execute(
+        sql: """
+          INSERT INTO sources (url, last_attempt_at, last_status, last_error_kind, last_error)
+          VALUES (?, ?, 'failed', ?, ?)
+          ON CONFLICT(url) DO UPDATE SET last_attempt_at = excluded.last_attempt_at,
+            last_status = 'failed', last_error_kind = excluded.last_error_kind,
+            last_error = excluded.last_error
+          """,
+        arguments: [url, time, kind.rawValue, text])
+    }
+  }
+
+  /// The cached original of `url`; `nil` when the URL is unknown, never fetched successfully, or
+  /// its blob is gone (a miss, not an error). Does not record an access: call `touch` on a hit
+  /// that is served.
+  public func source(forURL url: String) throws(StoreError) -> SourceRecord? {
+    let row = try index.read { db in
+      try Row.fetchOne(
+        db.cachedStatement(sql: "SELECT * FROM sources WHERE url = ?"), arguments: [url])
+    }
+    guard let row, let record = SourceRecord(row: row), backend.contains(record.original) else {
+      return nil
+    }
+    return record
+  }
+
+  /// Everything the index knows about `url`, including failures; `nil` when never seen.
+  /// `original` is `nil` when no original is cached (or its blob is gone).
+  public func sourceStatus(forURL url: String) throws(StoreError) -> SourceStatus? {
+    let row = try index.read { db in
+      try Row.fetchOne(
+        db.cachedStatement(sql: "SELECT * FROM sources WHERE url = ?"), arguments: [url])
+    }
+    guard let row, var status = SourceStatus(row: row) else { return nil }
+    if let original = status.original, !backend.contains(original) { status.original = nil }
+    return status
+  }
+
+  // MARK: Variants ((original, spec key) → thumbnail)
+
+  /// Records the thumbnail made from `original` for the canonical `specKey`; `thumbnail` must
+  /// already be stored with `putBlob`. `format` is the thumbnail's encoding.
+  public func recordVariant(
+    original: Digest, specKey: String, thumbnail: Digest, width: Int, height: Int,
+    format: SourceFormat, bytes: Int
+  ) throws(StoreError) {
+    guard specKey.utf8.count <= 4096 else {
+      throw StoreError(
+        kind: .invalidSpec,
+        message: "spec key is \(specKey.utf8.count) bytes; the cache indexes keys up to 4096")
+    }
+    guard backend.contains(thumbnail) else {
+      throw StoreError(
+        kind: .internal,
+        message: "recordVariant(\(specKey)): blob \(thumbnail.hex) is not in the cache; store "
+          + "it with putBlob first")
+    }
+    let time = now.timeIntervalSince1970
+    try index.write { db in
+      try db.execute(
+        sql: """
+          INSERT OR REPLACE INTO variants (original, spec_key, thumbnail, width, height, format,
+            bytes, created_at)
+          VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+          """,
+        arguments: [
+          original.hex, specKey, thumbnail.hex, width, height, format.rawValue, bytes, time,
+        ])
+      try Self.upsertAccess(db, thumbnail, at: time)
+    }
+  }
+
+  /// The thumbnail of `original` for `specKey`; `nil` when unknown or its blob is gone.
+  public func variant(original: Digest, specKey: String) throws(StoreError) -> VariantRecord? {
+    let row = try index.read { db in
+      try Row.fetchOne(
+        db.cachedStatement(sql: "SELECT * FROM variants WHERE original = ? AND spec_key = ?"),
+        arguments: [original.hex, specKey])
+    }
+    guard let row, let record = VariantRecord(row: row), backend.contains(record.thumbnail)
+    else { return nil }
+    return record
+  }
+
+  /// Every thumbnail of `original` whose blob is present, ordered by spec key.
+  public func variants(original: Digest) throws(StoreError) -> [VariantRecord] {
+    let rows = try index.read { db in
+      try Row.fetchAll(
+        db, sql: "SELECT * FROM variants WHERE original = ? ORDER BY spec_key",
+        arguments: [original.hex])
+    }
+    return rows.compactMap(VariantRecord.init(row:)).filter { backend.contains($0.thumbnail) }
+  }
+
+  // MARK: Access times
+
+  /// Records that `digest` was just used, for least-recently-used eviction. Written at most once
+  /// per `options.accessResolution` per digest and process.
+  public func touch(_ digest: Digest) throws(StoreError) {
+    let time = now
+    let resolution = options.accessResolution
+    let due = recentTouches.withLock { touches -> Bool in
+      if let last = touches[digest], time.timeIntervalSince(last) < resolution,
+        time >= last
+      {
+        return false
+      }
+      // Bound the memory: forgetting everything only costs a few extra writes.
+      if touches.count >= 100_000 { touches.removeAll(keepingCapacity: true) }
+      touches[digest] = time
+      return true
+    }
+    guard due else { return }
+    try index.write { db in try Self.upsertAccess(db, digest, at: time.timeIntervalSince1970) }
+  }
+
+  /// The recorded last access of `digest`, if any.
+  public func lastAccess(_ digest: Digest) throws(StoreError) -> Date? {
+    try index.read { db in
+      try Double.fetchOne(
+        db, sql: "SELECT last_access FROM access WHERE digest = ?", arguments: [digest.hex])
+    }.map(Date.init(timeIntervalSince1970:))
+  }
+
+  static func upsertAccess(_ db: Database, _ digest: Digest, at time: Double) throws {
+    try db.execute(
+      sql: """
+        INSERT INTO access (digest, last_access) VALUES (?, ?)
+        ON CONFLICT(digest) DO UPDATE SET last_access = max(last_access, excluded.last_access)
+        """,
+      arguments: [digest.hex, time])
+  }
+
+  // MARK: Helpers
+
+  private func checkURL(_ url: String) throws(StoreError) {
+    guard !url.isEmpty, url.utf8.count <= options.maxURLBytes else {
+      throw StoreError(
+        kind: .invalidURL,
+        message: url.isEmpty
+          ? "empty URL" : "URL is \(url.utf8.count) bytes; the cache indexes URLs up to "
+            + "\(options.maxURLBytes) (starts \(url.prefix(80)))")
+    }
+  }
+
+  static func truncated(_ text: String, toUTF8Bytes limit: Int) -> String {
+    guard text.utf8.count > limit else { return text }
+    var result = ""
+    var used = 0
+    for character in text {
+      let size = character.utf8.count
+      if used + size > limit - 3 { break }
+      result.append(character)
+      used += size
+    }
+    return result + "..."
+  }
+}

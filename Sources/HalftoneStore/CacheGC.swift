@@ -1,0 +1,164 @@
+import Foundation
+import GRDB
+
+/// What `Cache.gc` removed.
+public struct GCReport: Sendable, Codable, Hashable {
+  /// The size limit asked for, in bytes.
+  public var maxBytes: Int?
+  /// The age limit asked for, in seconds since last use.
+  public var maxAge: TimeInterval?
+  /// Blob bytes before and after.
+  public var bytesBefore = 0
+  public var bytesAfter = 0
+  public var removedThumbnails = ByteTally()
+  public var removedOriginals = ByteTally()
+  /// Blobs no row named.
+  public var removedUnreferenced = ByteTally()
+  public var removedSourceRows = 0
+  public var removedVariantRows = 0
+  /// Blobs that would have been removed but are younger than the grace period.
+  public var protectedByGrace = ByteTally()
+  /// Whether the blobs now fit in `maxBytes` (always true without a size limit). False only when
+  /// what is left over the limit is protected by the grace period.
+  public var withinLimit = true
+
+  /// Bytes freed.
+  public var freedBytes: Int { bytesBefore - bytesAfter }
+}
+
+extension Cache {
+  /// Removes blobs until the cache holds at most `maxBytes` of blobs, and every blob unused for
+  /// longer than `maxAge`, plus blobs no row names.
+  ///
+  /// Order: unreferenced blobs first, then least recently used (last `touch`, record or write)
+  /// first; with `thumbnailsFirst` every thumbnail goes before any original, since a thumbnail
+  /// is cheap to make again and an original needs a fetch. Removing an original drops its source
+  /// rows and its variants' rows, and the thumbnails only those variants named.
+  ///
+  /// Grace rule: a blob written or reused by `putBlob` less than `grace` ago (default
+  /// `options.grace`, 10 minutes) is never removed, because a writer in another process may not
+  /// have recorded its row yet. The blob's modification time is checked again under the cache's
+  /// exclusive lock just before the unlink, and `putBlob` refreshes it under the shared lock, so
+  /// a concurrent reuse of the blob is never lost. The limit is therefore hard except for blobs
+  /// inside the grace period (reported in `protectedByGrace`, with `withinLimit` false).
+  /// Sizes are `st_size` sums; the index file is not counted.
+  public func gc(
+    maxBytes: Int?, maxAge: TimeInterval? = nil, thumbnailsFirst: Bool = true,
+    grace: TimeInterval? = nil
+  ) throws(StoreError) -> GCReport {
+    let time = now
+    let cutoff = time.addingTimeInterval(-(grace ?? options.grace))
+    let refs = try loadReferences()
+    var run = GCRun(cache: self, refs: refs, cutoff: cutoff)
+    for entry in try backend.enumerate() { run.entries[entry.digest] = entry }
+    run.total = run.entries.values.reduce(0) { $0 + $1.bytes }
+    run.report.maxBytes = maxBytes
+    run.report.maxAge = maxAge
+    run.report.bytesBefore = run.total
+
+    func lastUsed(_ entry: BlobEntry) -> Date {
+      max(refs.access[entry.digest] ?? .distantPast, entry.modified)
+    }
+    let byLeastRecentUse = run.entries.values.sorted {
+      (lastUsed($0), $0.digest) < (lastUsed($1), $1.digest)
+    }
+
+    for entry in byLeastRecentUse where refs.role(of: entry.digest) == .unreferenced {
+      // A slow writer may have recorded its row since the snapshot.
+      if try isReferenced(entry.digest) { continue }
+      try run.remove(entry.digest)
+    }
+    if let maxAge {
+      let oldest = time.addingTimeInterval(-maxAge)
+      for entry in byLeastRecentUse where lastUsed(entry) < oldest {
+        try run.remove(entry.digest)
+      }
+    }
+    if let maxBytes {
+      let order =
+        thumbnailsFirst
+        ? byLeastRecentUse.filter { refs.role(of: $0.digest) == .thumbnail }
+          + byLeastRecentUse.filter { refs.role(of: $0.digest) == .original }
+        : byLeastRecentUse
+      for entry in order where run.total > maxBytes {
+        try run.remove(entry.digest)
+      }
+      run.report.withinLimit = run.total <= maxBytes
+    }
+    run.report.bytesAfter = run.total
+    return run.report
+  }
+}
+
+/// The state of one gc pass.
+private struct GCRun {
+  let cache: Cache
+  let refs: IndexReferences
+  let cutoff: Date
+  var entries: [Digest: BlobEntry] = [:]
+  var removed: Set<Digest> = []
+  var protected: Set<Digest> = []
+  var total = 0
+  var report = GCReport()
+
+  init(cache: Cache, refs: IndexReferences, cutoff: Date) {
+    self.cache = cache
+    self.refs = refs
+    self.cutoff = cutoff
+  }
+
+  /// Removes one blob (if outside the grace period) and the rows that name it.
+  mutating func remove(_ digest: Digest) throws(StoreError) {
+    guard let entry = entries[digest], !removed.contains(digest), !protected.contains(digest)
+    else { return }
+    guard entry.modified <= cutoff,
+      try cache.backend.remove(digest, ifUnmodifiedSince: cutoff)
+    else {
+      protected.insert(digest)
+      report.protectedByGrace.add(entry.bytes)
+      return
+    }
+    removed.insert(digest)
+    total -= entry.bytes
+    let role = refs.role(of: digest)
+    switch role {
+    case .thumbnail: report.removedThumbnails.add(entry.bytes)
+    case .original: report.removedOriginals.add(entry.bytes)
+    case .unreferenced: report.removedUnreferenced.add(entry.bytes)
+    }
+    let freedThumbnails = try dropRows(naming: digest, asOriginal: role == .original)
+    // Thumbnails that only the dropped variants named are garbage now.
+    for thumbnail in freedThumbnails where entries[thumbnail] != nil {
+      if try !cache.isReferenced(thumbnail) { try remove(thumbnail) }
+    }
+  }
+
+  /// Drops the rows naming a removed blob; returns the thumbnails of dropped variants.
+  /// Skipped when a concurrent writer has stored the blob again since (its new rows must stay).
+  private mutating func dropRows(
+    naming digest: Digest, asOriginal: Bool
+  ) throws(StoreError) -> [Digest] {
+    let backend = cache.backend
+    let result = try cache.index.write { db -> (sources: Int, variants: Int, thumbnails: [Digest]) in
+      guard !backend.contains(digest) else { return (0, 0, []) }
+      try db.execute(sql: "DELETE FROM variants WHERE thumbnail = ?", arguments: [digest.hex])
+      var variants = db.changesCount
+      var sources = 0
+      var thumbnails: [Digest] = []
+      if asOriginal {
+        try db.execute(sql: "DELETE FROM sources WHERE digest = ?", arguments: [digest.hex])
+        sources = db.changesCount
+        thumbnails = try String.fetchAll(
+          db, sql: "SELECT thumbnail FROM variants WHERE original = ?", arguments: [digest.hex]
+        ).compactMap(Digest.init(hex:))
+        try db.execute(sql: "DELETE FROM variants WHERE original = ?", arguments: [digest.hex])
+        variants += db.changesCount
+      }
+      try db.execute(sql: "DELETE FROM access WHERE digest = ?", arguments: [digest.hex])
+      return (sources, variants, thumbnails)
+    }
+    report.removedSourceRows += result.sources
+    report.removedVariantRows += result.variants
+    return result.thumbnails
+  }
+}

@@ -1,0 +1,63 @@
+import Foundation
+
+/// What the cache holds. Counts and sizes of blobs come from the disk (`st_size`), their roles and
+/// formats from the index.
+public struct CacheStats: Sendable, Codable, Hashable {
+  /// Blobs that are the original of some URL (or of some thumbnail).
+  public var originals = ByteTally()
+  /// Originals by sniffed format (`unknown` when none was recorded).
+  public var originalsByFormat: [String: ByteTally] = [:]
+  /// Blobs that are thumbnails (and not originals).
+  public var thumbnails = ByteTally()
+  /// Thumbnails by encoding.
+  public var thumbnailsByFormat: [String: ByteTally] = [:]
+  /// Blobs no index row names (a writer in progress, or garbage for `gc`/`verify --repair`).
+  public var unreferenced = ByteTally()
+  /// Every blob on disk.
+  public var blobs = ByteTally()
+  /// URLs with a cached original.
+  public var sourceURLs = 0
+  /// URLs whose last fetch failed (with or without an older cached original).
+  public var failedURLs = 0
+  /// Variant rows ((original, spec key) → thumbnail).
+  public var variantRows = 0
+  /// `index.sqlite` with its WAL and shared-memory files.
+  public var indexBytes = 0
+  /// Files in `tmp/`.
+  public var staging = ByteTally()
+  /// Files in `quarantine/`.
+  public var quarantined = ByteTally()
+}
+
+extension Cache {
+  /// Counts and sizes of what the cache holds; scans the blob directory once.
+  public func stats() throws(StoreError) -> CacheStats {
+    let refs = try loadReferences()
+    var stats = CacheStats()
+    for entry in try backend.enumerate() {
+      stats.blobs.add(entry.bytes)
+      switch refs.role(of: entry.digest) {
+      case .original:
+        stats.originals.add(entry.bytes)
+        let format = refs.sourceFormats[entry.digest] ?? "unknown"
+        stats.originalsByFormat[format, default: ByteTally()].add(entry.bytes)
+      case .thumbnail:
+        stats.thumbnails.add(entry.bytes)
+        let format = refs.thumbnailFormats[entry.digest] ?? "unknown"
+        stats.thumbnailsByFormat[format, default: ByteTally()].add(entry.bytes)
+      case .unreferenced:
+        stats.unreferenced.add(entry.bytes)
+      }
+    }
+    stats.sourceURLs = refs.sourceRows
+    stats.failedURLs = refs.failedRows
+    stats.variantRows = refs.variantRows
+    stats.indexBytes = index.bytesOnDisk()
+    for leftover in try backend.leftovers() { stats.staging.add(leftover.bytes) }
+    if let files = backend as? FileBlobBackend {
+      let quarantined = try files.quarantined()
+      stats.quarantined = ByteTally(count: quarantined.count, bytes: quarantined.bytes)
+    }
+    return stats
+  }
+}

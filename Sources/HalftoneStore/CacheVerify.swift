@@ -1,0 +1,144 @@
+import Foundation
+import GRDB
+
+/// What `Cache.verify` found (and, with `repair`, fixed).
+public struct VerifyReport: Sendable, Codable, Hashable {
+  /// Blobs re-hashed, and their bytes.
+  public var checked = ByteTally()
+  /// Blobs whose bytes no longer match their name. Always quarantined (moved to `quarantine/`)
+  /// and the rows naming them dropped, so they are never served and the next prefetch fetches
+  /// them again.
+  public var corrupt: [Digest] = []
+  /// URLs whose original blob is gone.
+  public var danglingSources: [String] = []
+  /// Variant rows whose thumbnail blob is gone.
+  public var danglingVariants: [VariantKey] = []
+  /// Blobs no row names, older than the grace period.
+  public var orphans: [Digest] = []
+  /// Staging files older than the grace period (remains of killed writers).
+  public var leftovers: [String] = []
+  /// Blobs no row names and staging files, younger than the grace period: probably a writer at
+  /// work in another process. Not problems, and never removed.
+  public var recentOrphans = 0
+  public var recentLeftovers = 0
+  /// Whether the dangling rows, orphans and leftovers listed were removed.
+  public var repaired = false
+
+  /// Number of problems found (corrupt blobs, dangling rows, old orphans and leftovers).
+  public var problemCount: Int {
+    corrupt.count + danglingSources.count + danglingVariants.count + orphans.count
+      + leftovers.count
+  }
+
+  /// No problems found.
+  public var isClean: Bool { problemCount == 0 }
+}
+
+extension Cache {
+  /// Re-hashes every blob and cross-checks blobs against index rows.
+  ///
+  /// Corrupt blobs are quarantined and their rows dropped whether or not `repair` is set: serving
+  /// them would be wrong, and quarantine keeps the bytes for inspection. With `repair`, dangling
+  /// rows are deleted, and orphan blobs and staging files older than `grace` (default
+  /// `options.grace`) are removed; younger ones may belong to a concurrent writer and are left.
+  public func verify(repair: Bool, grace: TimeInterval? = nil) throws(StoreError) -> VerifyReport
+  {
+    let cutoff = now.addingTimeInterval(-(grace ?? options.grace))
+    // Rows first, then blobs: a blob written after this snapshot is young, so it can look like
+    // an orphan but is protected by the grace period.
+    let refs = try loadReferences()
+    var report = VerifyReport()
+    var present: [Digest: BlobEntry] = [:]
+
+    for entry in try backend.enumerate() {
+      guard let data = try backend.get(entry.digest) else { continue }  // removed meanwhile
+      report.checked.add(data.count)
+      if Digest.of(data) == entry.digest {
+        present[entry.digest] = entry
+      } else {
+        report.corrupt.append(entry.digest)
+        _ = try backend.quarantine(entry.digest)
+        try dropRows(naming: entry.digest)
+      }
+    }
+    let corrupt = Set(report.corrupt)
+
+    for (digest, urls) in refs.sources where present[digest] == nil && !corrupt.contains(digest) {
+      guard !backend.contains(digest) else { continue }
+      report.danglingSources.append(contentsOf: urls)
+      if repair { try deleteSourceRows(urls, digest: digest) }
+    }
+    for (thumbnail, keys) in refs.thumbnails
+    where present[thumbnail] == nil && !corrupt.contains(thumbnail) {
+      guard !backend.contains(thumbnail) else { continue }
+      report.danglingVariants.append(contentsOf: keys)
+      if repair { try deleteVariantRows(keys, thumbnail: thumbnail) }
+    }
+
+    for (digest, entry) in present where refs.role(of: digest) == .unreferenced {
+      guard entry.modified <= cutoff else {
+        report.recentOrphans += 1
+        continue
+      }
+      // A writer may have recorded its row since the snapshot: check again before removing.
+      if try isReferenced(digest) { continue }
+      report.orphans.append(digest)
+      if repair {
+        _ = try backend.remove(digest, ifUnmodifiedSince: cutoff)
+        try index.write { db in
+          try db.execute(sql: "DELETE FROM access WHERE digest = ?", arguments: [digest.hex])
+        }
+      }
+    }
+
+    for leftover in try backend.leftovers() {
+      guard leftover.modified <= cutoff else {
+        report.recentLeftovers += 1
+        continue
+      }
+      report.leftovers.append(leftover.name)
+      if repair { try backend.removeLeftover(leftover) }
+    }
+
+    report.repaired = repair
+    report.corrupt.sort()
+    report.danglingSources.sort()
+    report.danglingVariants.sort { ($0.original, $0.specKey) < ($1.original, $1.specKey) }
+    report.orphans.sort()
+    report.leftovers.sort()
+    return report
+  }
+
+  /// Drops source rows and thumbnail rows that name a quarantined blob. Variants made from it
+  /// stay: their thumbnails are still good, and a re-fetch of the same bytes finds them again.
+  private func dropRows(naming digest: Digest) throws(StoreError) {
+    try index.write { db in
+      try db.execute(sql: "DELETE FROM sources WHERE digest = ?", arguments: [digest.hex])
+      try db.execute(sql: "DELETE FROM variants WHERE thumbnail = ?", arguments: [digest.hex])
+      try db.execute(sql: "DELETE FROM access WHERE digest = ?", arguments: [digest.hex])
+    }
+  }
+
+  /// Deletes the rows only if they still name `digest` and the blob is still missing (a writer
+  /// may have re-stored it since the snapshot).
+  private func deleteSourceRows(_ urls: [String], digest: Digest) throws(StoreError) {
+    try index.write { db in
+      guard !backend.contains(digest) else { return }
+      for url in urls {
+        try db.execute(
+          sql: "DELETE FROM sources WHERE url = ? AND digest = ?", arguments: [url, digest.hex])
+      }
+    }
+  }
+
+  private func deleteVariantRows(_ keys: [VariantKey], thumbnail: Digest) throws(StoreError) {
+    try index.write { db in
+      guard !backend.contains(thumbnail) else { return }
+      for key in keys {
+        try db.execute(
+          sql: "DELETE FROM variants WHERE original = ? AND spec_key = ? AND thumbnail = ?",
+          arguments: [key.original.hex, key.specKey, thumbnail.hex])
+      }
+    }
+  }
+}

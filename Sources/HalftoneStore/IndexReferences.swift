@@ -1,0 +1,116 @@
+import Foundation
+import GRDB
+
+/// A count of blobs and their total size.
+public struct ByteTally: Sendable, Codable, Hashable {
+  public var count: Int
+  public var bytes: Int
+
+  public init(count: Int = 0, bytes: Int = 0) {
+    self.count = count
+    self.bytes = bytes
+  }
+
+  mutating func add(_ bytes: Int) {
+    count += 1
+    self.bytes += bytes
+  }
+}
+
+/// Identifies one variant row.
+public struct VariantKey: Sendable, Codable, Hashable {
+  public var original: Digest
+  public var specKey: String
+
+  public init(original: Digest, specKey: String) {
+    self.original = original
+    self.specKey = specKey
+  }
+}
+
+/// What a blob is to the index.
+enum BlobRole: Int, Comparable {
+  /// Named by a thumbnail row only.
+  case thumbnail = 0
+  /// Named by a source row (or as the original of a variant row).
+  case original = 1
+  /// Named by no row.
+  case unreferenced = 2
+
+  static func < (lhs: BlobRole, rhs: BlobRole) -> Bool { lhs.rawValue < rhs.rawValue }
+}
+
+/// Every digest the index names, read in one snapshot, for verify, gc and stats.
+struct IndexReferences {
+  /// Original digest → URLs that map to it.
+  var sources: [Digest: [String]] = [:]
+  /// Original digest → recorded format.
+  var sourceFormats: [Digest: String] = [:]
+  /// Thumbnail digest → variant rows that name it.
+  var thumbnails: [Digest: [VariantKey]] = [:]
+  /// Thumbnail digest → recorded format.
+  var thumbnailFormats: [Digest: String] = [:]
+  /// Digests named as the original of some variant.
+  var variantOriginals: Set<Digest> = []
+  var access: [Digest: Date] = [:]
+  var sourceRows = 0
+  var failedRows = 0
+  var variantRows = 0
+
+  func role(of digest: Digest) -> BlobRole {
+    if sources[digest] != nil || variantOriginals.contains(digest) { return .original }
+    if thumbnails[digest] != nil { return .thumbnail }
+    return .unreferenced
+  }
+
+  static func load(_ db: Database) throws -> IndexReferences {
+    var refs = IndexReferences()
+    let sourceRows = try Row.fetchCursor(
+      db, sql: "SELECT url, digest, format, last_status FROM sources")
+    while let row = try sourceRows.next() {
+      if (row["last_status"] as String) == FetchStatus.failed.rawValue { refs.failedRows += 1 }
+      guard let digest = (row["digest"] as String?).flatMap(Digest.init(hex:)) else { continue }
+      refs.sourceRows += 1
+      refs.sources[digest, default: []].append(row["url"])
+      if let format = row["format"] as String? { refs.sourceFormats[digest] = format }
+    }
+    let variantRows = try Row.fetchCursor(
+      db, sql: "SELECT original, spec_key, thumbnail, format FROM variants")
+    while let row = try variantRows.next() {
+      guard let original = Digest(hex: row["original"]),
+        let thumbnail = Digest(hex: row["thumbnail"])
+      else { continue }
+      refs.variantRows += 1
+      refs.variantOriginals.insert(original)
+      refs.thumbnails[thumbnail, default: []].append(
+        VariantKey(original: original, specKey: row["spec_key"]))
+      refs.thumbnailFormats[thumbnail] = row["format"]
+    }
+    let accessRows = try Row.fetchCursor(db, sql: "SELECT digest, last_access FROM access")
+    while let row = try accessRows.next() {
+      guard let digest = Digest(hex: row["digest"]) else { continue }
+      refs.access[digest] = Date(timeIntervalSince1970: row["last_access"])
+    }
+    return refs
+  }
+}
+
+extension Cache {
+  func loadReferences() throws(StoreError) -> IndexReferences {
+    try index.read { db in try IndexReferences.load(db) }
+  }
+
+  /// Whether any row names `digest`, checked now (not from a snapshot).
+  func isReferenced(_ digest: Digest) throws(StoreError) -> Bool {
+    try index.read { db in
+      try Bool.fetchOne(
+        db,
+        sql: """
+          SELECT EXISTS (SELECT 1 FROM sources WHERE digest = ?1)
+            OR EXISTS (SELECT 1 FROM variants WHERE thumbnail = ?1)
+            OR EXISTS (SELECT 1 FROM variants WHERE original = ?1)
+          """,
+        arguments: [digest.hex]) ?? false
+    }
+  }
+}

@@ -1,1 +1,0 @@
-// HalftoneStore: see the README's architecture section.

@@ -1,0 +1,150 @@
+import Foundation
+import Halftone
+import HalftoneFetch
+import HalftoneServer
+import HalftoneSpec
+import HalftoneStore
+import Logging
+import XCTest
+
+/// A real server on 127.0.0.1 (port 0) over a fresh cache directory, for one test.
+final class ServerHarness: @unchecked Sendable {
+  let root: URL
+  let cache: Cache
+  let server: HalftoneServer
+  let running: RunningServer
+  let fetcher: Fetcher?
+  let logLines: LogLines
+  var port: Int { running.address.port }
+
+  /// - Parameters:
+  ///   - onDemand: also builds a `Fetcher` (SSRF guard as `allowPrivate` says) and a `Prefetcher`.
+  static func start(
+    configure: (inout HalftoneServerConfiguration) -> Void = { _ in },
+    onDemand: Bool = false, allowPrivate: Bool = true, cacheRoot: URL? = nil
+  ) async throws -> ServerHarness {
+    let root =
+      cacheRoot
+      ?? FileManager.default.temporaryDirectory.appendingPathComponent(
+        "halftone-server-\(UUID().uuidString)")
+    var options = CacheOptions()
+    options.durable = false
+    let cache = try Cache.open(root: root, options: options)
+    var configuration = HalftoneServerConfiguration()
+    configuration.port = 0
+    configuration.onDemand = onDemand
+    configure(&configuration)
+    var fetcher: Fetcher?
+    var prefetcher: Prefetcher?
+    if configuration.onDemand {
+      let made = try Fetcher(
+        policy: FetchPolicy(totalTimeout: 30, maxAttempts: 1, allowPrivateAddresses: allowPrivate))
+      fetcher = made
+      prefetcher = Prefetcher(cache: cache, fetcher: made, options: PrefetchOptions())
+    }
+    let lines = LogLines()
+    var logger = Logger(label: "halftone.test") { _ in CapturingLogHandler(lines: lines) }
+    logger.logLevel = .info
+    let server = try HalftoneServer(
+      configuration: configuration, cache: cache, prefetcher: prefetcher, logger: logger)
+    let running = try await server.start()
+    return ServerHarness(
+      root: root, cache: cache, server: server, running: running, fetcher: fetcher,
+      logLines: lines)
+  }
+
+  private init(
+    root: URL, cache: Cache, server: HalftoneServer, running: RunningServer, fetcher: Fetcher?,
+    logLines: LogLines
+  ) {
+    self.root = root
+    self.cache = cache
+    self.server = server
+    self.running = running
+    self.fetcher = fetcher
+    self.logLines = logLines
+  }
+
+  /// Graceful shutdown, then the cache directory is removed.
+  func stop() async throws {
+    try await running.shutdown()
+    fetcher?.shutdown()
+    try? FileManager.default.removeItem(at: root)
+  }
+
+  func get(_ target: String, headers: [(String, String)] = []) async throws -> HTTPReply {
+    try await RawHTTPClient.get(port: port, target, headers: headers)
+  }
+
+  func head(_ target: String, headers: [(String, String)] = []) async throws -> HTTPReply {
+    try await RawHTTPClient.get(port: port, target, method: "HEAD", headers: headers)
+  }
+
+  // MARK: Seeding the cache without the network
+
+  /// Stores `bytes` as the original of `url`.
+  @discardableResult
+  func seedOriginal(url: String, bytes: Data, format: SourceFormat = .jpeg) throws -> Digest {
+    let digest = try cache.putBlob(bytes)
+    try cache.recordSource(url: url, original: digest, format: format, bytes: bytes.count)
+    return digest
+  }
+
+  /// Stores `bytes` as the thumbnail of `original` for `spec`.
+  @discardableResult
+  func seedThumbnail(
+    original: Digest, spec: ThumbnailSpec, bytes: Data, format: SourceFormat
+  ) throws -> Digest {
+    let digest = try cache.putBlob(bytes)
+    try cache.recordVariant(
+      original: original, specKey: spec.canonicalKey, thumbnail: digest, width: 10, height: 10,
+      format: format, bytes: bytes.count)
+    return digest
+  }
+}
+
+/// `/thumbnails?…` for `url` with the query canonically encoded (and signed with `keys`).
+func thumbnailsPath(
+  _ url: String, width: Int? = nil, height: Int? = nil, format: OutputFormat? = nil,
+  keys: SigningKeys = SigningKeys()
+) throws -> String {
+  try ThumbnailLink.path(url: url, width: width, height: height, format: format, keys: keys)
+}
+
+/// Percent-encodes a whole value for a query (everything but unreserved characters).
+func encoded(_ text: String) -> String { CanonicalQuery.canonicalEncoded(text) }
+
+/// Bytes that sniff as each format (the server never decodes what it serves).
+enum FakeImage {
+  static func jpeg(_ tag: String) -> Data { Data([0xFF, 0xD8, 0xFF, 0xE0]) + Data(tag.utf8) }
+  static func webp(_ tag: String) -> Data {
+    Data("RIFF".utf8) + Data([0x10, 0, 0, 0]) + Data("WEBPVP8 ".utf8) + Data(tag.utf8)
+  }
+  static func avif(_ tag: String) -> Data {
+    Data([0, 0, 0, 0x1C]) + Data("ftypavif".utf8) + Data(repeating: 0, count: 8) + Data(tag.utf8)
+  }
+}
+
+/// Log lines captured from the server's logger.
+final class LogLines: @unchecked Sendable {
+  private let lock = NSLock()
+  private var lines: [String] = []
+
+  func append(_ line: String) { lock.withLock { lines.append(line) } }
+  var all: [String] { lock.withLock { lines } }
+}
+
+struct CapturingLogHandler: LogHandler {
+  let lines: LogLines
+  var logLevel: Logger.Level = .info
+  var metadata: Logger.Metadata = [:]
+
+  subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+    get { metadata[key] }
+    set { metadata[key] = newValue }
+  }
+
+  func log(event: LogEvent) {
+    lines.append("\(event.level) \(event.message)")
+  }
+}
