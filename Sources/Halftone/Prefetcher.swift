@@ -86,9 +86,7 @@ public final class Prefetcher: Sendable {
     if !options.refresh, let cached = try cachedResult(spec: spec, key: key) {
       return (cached.original, cached.variant, false)
     }
-    let original = try await originals.run(originalKey(spec)) {
-      try await self.obtainOriginal(spec)
-    }
+    let original = try await obtainOriginal(spec)
     let variant = try await thumbnails.run("\(original.digest.hex) \(key)") {
       // The digest names the original's content, so a thumbnail made from it stays valid even
       // when `refresh` re-fetched it.
@@ -139,36 +137,46 @@ public final class Prefetcher: Sendable {
     return source
   }
 
-  private func originalKey(_ spec: ThumbnailSpec) -> String {
-    "\(options.fetchMode.rawValue) \(spec.masterURL) \(spec.imageURL)"
-  }
-
   // MARK: Fetch → store
 
   /// The original of `spec`: from the cache when present (revalidated with `refresh`), else
   /// fetched from the master, falling back to the URL as written when the master answers 4xx.
   private func obtainOriginal(_ spec: ThumbnailSpec) async throws -> StoredOriginal {
     let candidates = candidateURLs(spec)
-    var lastError: (any Error)?
     for (index, candidate) in candidates.enumerated() {
-      let known = try usableSource(candidate.url)
-      if let known, !options.refresh {
-        return try StoredOriginal(source: known, asWritten: candidate.asWritten)
-          .loaded(from: cache)
-      }
       do {
-        return try await fetchAndStore(
-          candidate.url, asWritten: candidate.asWritten, revalidating: known)
+        // One fetch per URL however many references share it: later callers wait for the first
+        // and then find it in the index.
+        var original = try await originals.run(candidate.url) {
+          try await self.loadOrFetch(candidate.url, asWritten: candidate.asWritten)
+        }
+        original.asWritten = candidate.asWritten
+        return original
       } catch let error as FetchError {
-        try? cache.recordFailure(url: candidate.url, kind: error.kind, message: error.message)
-        lastError = error
         let isLast = index == candidates.count - 1
         let masterMissing =
           error.kind == .httpStatus && (400..<500).contains(error.httpStatus ?? 0)
         if isLast || !masterMissing { throw error }
       }
     }
-    throw lastError ?? PipelineError(kind: .internal, message: "no URL to fetch")
+    throw PipelineError(kind: .internal, message: "no URL to fetch for \(spec.imageURL)")
+  }
+
+  /// The original stored for `url`, else fetched now; failures are recorded in the index.
+  private func loadOrFetch(_ url: String, asWritten: Bool) async throws -> StoredOriginal {
+    let known = try usableSource(url)
+    if let known, !options.refresh {
+      return try StoredOriginal(source: known, asWritten: asWritten).loaded(from: cache)
+    }
+    do {
+      return try await fetchAndStore(url, asWritten: asWritten, revalidating: known)
+    } catch let error as FetchError {
+      // A cancelled fetch says nothing about the URL.
+      if !error.isCancellation {
+        try? cache.recordFailure(url: url, kind: error.kind, message: error.message)
+      }
+      throw error
+    }
   }
 
   private func fetchAndStore(
@@ -251,7 +259,7 @@ public struct StoredOriginal: Sendable {
   public var url: String
   public var digest: Digest
   /// Fetched from the URL as written rather than the master.
-  public var asWritten: Bool
+  public internal(set) var asWritten: Bool
   var bytes: Data?
   /// Bytes transferred for it by this run (0 when it came from the cache).
   public var fetchedBytes = 0

@@ -3,6 +3,12 @@ import ArgumentParser
 /// Every subcommand of `halftone`, in the order `--help` lists them.
 let registeredSubcommands: [any ParsableCommand.Type] = [
   PrefetchCommand.self,
+  ServeCommand.self,
   ThumbnailCommand.self,
+  LookupCommand.self,
+  StatsCommand.self,
+  VerifyCommand.self,
+  GcCommand.self,
+  SignCommand.self,
   BenchCommand.self,
 ]

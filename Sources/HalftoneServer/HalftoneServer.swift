@@ -70,9 +70,14 @@ public final class HalftoneServer: Sendable {
     return Application(
       responder: responder,
       server: .http1(
-        configuration: .init(idleTimeout: .milliseconds(Int64(configuration.idleTimeout * 1000)))),
+        configuration: .init(
+          idleTimeout: .milliseconds(Int64(configuration.idleTimeout * 1000)),
+          httpDecoderConfiguration: .init(
+            maxHeaderFieldSize: configuration.maxHeaderBytes,
+            maxHeaderListSize: configuration.maxHeaderBytes, maxHeaderFieldCount: 100))),
       configuration: ApplicationConfiguration(
-        address: .hostname(host, port: configuration.port), serverName: "halftone"),
+        address: .hostname(host, port: configuration.port), serverName: "halftone",
+        availableConnectionsDelegate: .maximum(configuration.maxConnections, logger: logger)),
       services: [accesses],
       onServerRunning: { channel in
         let port = channel.localAddress?.port ?? 0

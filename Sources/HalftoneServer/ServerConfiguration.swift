@@ -39,6 +39,11 @@ public struct HalftoneServerConfiguration: Sendable {
   public var maxPendingAccesses: Int = 50_000
   /// Seconds an idle keep-alive connection is kept open.
   public var idleTimeout: TimeInterval = 60
+  /// Connections open at once; beyond it new connections wait in the listen backlog.
+  public var maxConnections: Int = 4096
+  /// Largest request header block in bytes (all fields together; the request line is bounded
+  /// by `maxRequestTargetBytes`).
+  public var maxHeaderBytes: Int = 32 * 1024
 
   public init() {}
 
@@ -59,6 +64,8 @@ public struct HalftoneServerConfiguration: Sendable {
     }
     if maxPendingAccesses < 1 { return "max pending accesses must be at least 1" }
     if !(idleTimeout.isFinite && idleTimeout > 0) { return "idle timeout must be > 0 s" }
+    if maxConnections < 1 { return "max connections must be at least 1, got \(maxConnections)" }
+    if maxHeaderBytes < 1024 { return "max header bytes must be at least 1024" }
     return nil
   }
 }

@@ -212,6 +212,20 @@ final class BlobRouteTests: XCTestCase {
     XCTAssertEqual(long.errorKind, "uri_too_long")
   }
 
+  func testOversizedRequestsAreRefused() async throws {
+    let hugeTarget = try await harness.get("/thumbnails?url=" + String(repeating: "a", count: 200_000))
+    XCTAssertTrue([400, 414].contains(hugeTarget.status), "\(hugeTarget.status)")
+    let hugeHeader = try await harness.get(
+      "/healthz", headers: [("X-Filler", String(repeating: "b", count: 40_000))])
+    XCTAssertEqual(hugeHeader.status, 400)
+    let manyHeaders = try await harness.get(
+      "/healthz", headers: (0..<200).map { ("X-H\($0)", "v") })
+    XCTAssertEqual(manyHeaders.status, 400)
+    // The server is still fine afterwards.
+    let health = try await harness.get("/healthz")
+    XCTAssertEqual(health.status, 200)
+  }
+
   func testServedBlobsGetTheirAccessTimeRecorded() async throws {
     let digest = try harness.cache.putBlob(FakeImage.jpeg("lru"))
     XCTAssertNil(try harness.cache.lastAccess(digest))

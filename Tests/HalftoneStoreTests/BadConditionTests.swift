@@ -101,6 +101,7 @@ final class BadConditionTests: StoreTestCase {
     XCTAssertFalse(cache.hasBlob(Digest.of(big)))
     XCTAssertEqual(try stagingFiles(), [], "the partial staging file was removed")
 
+    fault.reset()
     fault.failSync(errno: EIO)
     let syncError = expectStoreError { try cache.putBlob(randomBytes(10_000)) }
     XCTAssertEqual(syncError?.errno, EIO)

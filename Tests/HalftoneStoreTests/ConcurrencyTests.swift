@@ -85,7 +85,10 @@ final class ConcurrentChild: XCTestCase {
       let url = "https://concurrent.example/\(id)/\(index).png"
       let original = try cache.putBlob(data)
       try cache.recordSource(url: url, original: original, format: .png, bytes: data.count)
-      let thumbnailBytes = randomBytes(2_000, using: &generator)
+      // The same original and spec give the same thumbnail, as real rendering does.
+      var thumbnailGenerator = SeededGenerator(
+        seed: data.prefix(8).reduce(UInt64(index)) { $0 &* 31 &+ UInt64($1) })
+      let thumbnailBytes = randomBytes(2_000, using: &thumbnailGenerator)
       let thumbnail = try cache.putBlob(thumbnailBytes)
       try cache.recordVariant(
         original: original, specKey: "w=\(index)", thumbnail: thumbnail, width: 10,

@@ -96,9 +96,9 @@ final class CrashWriterChild: XCTestCase {
         Int.random(in: 500...60_000, using: &generator), using: &generator)
       let thumbnail = try cache.putBlob(thumbnailBytes)
       try cache.recordVariant(
-        original: original, specKey: "w=\(index)", thumbnail: thumbnail, width: 10, height: 10,
-        format: .webp, bytes: thumbnailBytes.count)
-      ChildProcess.emit("variant \(original.hex) w=\(index) \(thumbnail.hex)")
+        original: original, specKey: "w=\(index)&s=\(seed)", thumbnail: thumbnail, width: 10,
+        height: 10, format: .webp, bytes: thumbnailBytes.count)
+      ChildProcess.emit("variant \(original.hex) w=\(index)&s=\(seed) \(thumbnail.hex)")
       index += 1
     }
   }
