@@ -57,16 +57,16 @@ public struct PrefetchSummary: Codable, Sendable {
   public var skipped = 0
   /// Failures by error kind.
   public var failures: [String: Int] = [:]
-  /// Bytes of originals fetched by this run.
-  public var bytesFetched = 0
-  /// Requests sent to origins (retries included).
-  public var requests = 0
+  /// Bytes of the thumbnails of the references that ended `ok` or `skipped`.
+  public var thumbnailBytes = 0
+  /// Wall-clock duration of the run.
   public var seconds = 0.0
 
   public init() {}
 
   mutating func add(_ outcome: ReferenceOutcome) {
     references += 1
+    thumbnailBytes += outcome.bytes ?? 0
     switch outcome.status {
     case .ok: ok += 1
     case .skipped: skipped += 1
@@ -78,8 +78,8 @@ public struct PrefetchSummary: Codable, Sendable {
 
   enum CodingKeys: String, CodingKey {
     case references, ok, failed, skipped, failures
-    case bytesFetched = "bytes_fetched"
-    case requests, seconds
+    case thumbnailBytes = "thumbnail_bytes"
+    case seconds
   }
 }
 

@@ -30,7 +30,8 @@ struct BenchCommand: AsyncParsableCommand {
   @Option(help: "Output format: jpeg, png, webp or avif.")
   var format: OutputFormat?
 
-  @Option(name: .customLong("repeat"), help: "How many times each image is rendered in the timed part.")
+  @Option(
+    name: .customLong("repeat"), help: "How many times each image is rendered in the timed part.")
   var repeatCount = 1
 
   @Flag(help: "Print the result as JSON.")
@@ -39,7 +40,9 @@ struct BenchCommand: AsyncParsableCommand {
   func validate() throws {
     if threads < 1 || threads > 256 { throw ValidationError("--threads must be 1–256.") }
     if repeatCount < 1 { throw ValidationError("--repeat must be at least 1.") }
-    if size != nil && spec != nil { throw ValidationError("Give either --size or --spec, not both.") }
+    if size != nil && spec != nil {
+      throw ValidationError("Give either --size or --spec, not both.")
+    }
     if let size, BenchCommand.parseSize(size) == nil {
       throw ValidationError("--size must look like 640x480.")
     }
@@ -50,7 +53,8 @@ struct BenchCommand: AsyncParsableCommand {
     do {
       let declared = BenchCommand.parseSize(size ?? (spec == nil ? "640x480" : ""))
       thumbnailSpec = try ThumbnailSpec.parse(
-        query: spec ?? "", dialect: .fastly, declaredWidth: declared?.0, declaredHeight: declared?.1)
+        query: spec ?? "", dialect: .fastly, declaredWidth: declared?.0, declaredHeight: declared?.1
+      )
       try thumbnailSpec.override(width: nil, height: nil, format: format, quality: nil)
     } catch {
       throw CommandFailure(error, exitCode: 2)

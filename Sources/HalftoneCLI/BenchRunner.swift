@@ -102,7 +102,11 @@ struct BenchRunner: @unchecked Sendable {
 
   func run() -> BenchResult {
     // Warm-up: every image once, so first-use costs (loaders, tables) stay out of the figures.
-    for image in corpus.images { _ = try? thumbnailer.thumbnail(image.bytes) { source throws(SpecError) in try spec.plan(for: source) } }
+    for image in corpus.images {
+      _ = try? thumbnailer.thumbnail(image.bytes) { source throws(SpecError) in
+        try spec.plan(for: source)
+      }
+    }
 
     let shared = Shared()
     let total = corpus.images.count * repeats
@@ -119,11 +123,14 @@ struct BenchRunner: @unchecked Sendable {
           let image = corpus.images[job % corpus.images.count]
           let t0 = DispatchTime.now().uptimeNanoseconds
           do {
-            _ = try thumbnailer.thumbnail(image.bytes) { source throws(SpecError) in try spec.plan(for: source) }
+            _ = try thumbnailer.thumbnail(image.bytes) { source throws(SpecError) in
+              try spec.plan(for: source)
+            }
             megapixels += image.megapixels
           } catch {
             failures += 1
-            firstFailure = firstFailure ?? ((error as? any HalftoneError)?.kind.rawValue ?? "imaging")
+            firstFailure =
+              firstFailure ?? ((error as? any HalftoneError)?.kind.rawValue ?? "imaging")
           }
           local.append(Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e6)
         }
@@ -142,7 +149,8 @@ struct BenchRunner: @unchecked Sendable {
     let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
     let sorted = shared.latencies.sorted()
     func percentile(_ p: Double) -> Double {
-      sorted.isEmpty ? 0 : sorted[min(sorted.count - 1, Int((Double(sorted.count) * p).rounded(.up)) - 1)]
+      sorted.isEmpty
+        ? 0 : sorted[min(sorted.count - 1, Int((Double(sorted.count) * p).rounded(.up)) - 1)]
     }
     return BenchResult(
       images: corpus.images.count, threads: threads, renders: total, failures: shared.failures,

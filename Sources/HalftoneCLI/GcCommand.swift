@@ -79,6 +79,7 @@ struct GcCommand: AsyncParsableCommand {
       "thumbnails   \(tally(report.removedThumbnails)) removed",
       "originals    \(tally(report.removedOriginals)) removed",
       "unreferenced \(tally(report.removedUnreferenced)) removed",
+      "staging      \(tally(report.removedStaging)) leftovers removed",
       "index rows   \(report.removedSourceRows) urls, \(report.removedVariantRows) variants dropped",
     ]
     if report.protectedByGrace.count > 0 {

@@ -11,7 +11,8 @@ struct LookupCommand: AsyncParsableCommand {
     discussion: """
       The URL is read like a prefetch reads it (CDN parameters, plus --width/--height as an
       article declares them) to find its master URL and its thumbnail's spec key. Prints each
-      blob's digest, absolute file path, size and format. Exit status 1 when nothing is cached.
+      blob's digest, absolute file path, size and format. Exit status 1 unless both the original
+      and the thumbnail for this URL's spec are cached (what is cached is printed either way).
       """
   )
 
@@ -46,9 +47,10 @@ struct LookupCommand: AsyncParsableCommand {
     } else {
       print(result.text, terminator: "")
     }
-    if !result.found {
+    if !result.complete {
       if !json {
-        FileHandle.standardError.write(Data("halftone: not cached: \(url)\n".utf8))
+        let missing = result.original == nil ? "not cached" : "thumbnail not cached"
+        FileHandle.standardError.write(Data("halftone: \(missing): \(url)\n".utf8))
       }
       throw ExitCode.failure
     }
@@ -83,6 +85,7 @@ struct LookupCommand: AsyncParsableCommand {
         bytes: variant.bytes, format: variant.format.rawValue, width: variant.width,
         height: variant.height, url: nil, specKey: variant.specKey)
     }
+    result.complete = result.thumbnails.contains { $0.specKey == result.specKey }
     return result
   }
 }
@@ -108,7 +111,8 @@ struct LookupResult: Encodable {
   var original: Blob?
   var thumbnails: [Blob] = []
 
-  var found: Bool { original != nil }
+  /// Both the original and the thumbnail for `specKey` are cached.
+  var complete = false
 
   var text: String {
     var lines: [String] = []
@@ -118,7 +122,7 @@ struct LookupResult: Encodable {
     } else {
       lines.append("original   not cached")
     }
-    if thumbnails.isEmpty {
+    if !thumbnails.contains(where: { $0.specKey == specKey }) {
       lines.append("thumbnail  not cached (spec key \(specKey))")
     }
     for thumbnail in thumbnails {

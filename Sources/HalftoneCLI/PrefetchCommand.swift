@@ -36,7 +36,8 @@ struct PrefetchCommand: AsyncParsableCommand {
   @Option(help: "Connections to one host at once.")
   var perHost = 6
 
-  @Option(help: "master: fetch the CDN's master and crop locally; as-written: fetch the URL as given.")
+  @Option(
+    help: "master: fetch the CDN's master and crop locally; as-written: fetch the URL as given.")
   var fetch: FetchMode = .master
 
   @Flag(help: "Revalidate cached originals with conditional requests.")
@@ -61,12 +62,18 @@ struct PrefetchCommand: AsyncParsableCommand {
   var json = false
 
   func validate() throws {
-    if concurrency < 1 || concurrency > 1024 { throw ValidationError("--concurrency must be 1–1024.") }
+    if concurrency < 1 || concurrency > 1024 {
+      throw ValidationError("--concurrency must be 1–1024.")
+    }
     if perHost < 1 || perHost > 256 { throw ValidationError("--per-host must be 1–256.") }
-    if !(timeout > 0 && timeout <= 3600) { throw ValidationError("--timeout must be in (0, 3600] seconds.") }
+    if !(timeout > 0 && timeout <= 3600) {
+      throw ValidationError("--timeout must be in (0, 3600] seconds.")
+    }
     if maxBytes < 1 { throw ValidationError("--max-bytes must be positive.") }
     if maxPixels < 1 { throw ValidationError("--max-pixels must be positive.") }
-    if records.filter({ $0 == "-" }).count > 1 { throw ValidationError("stdin (-) can be read only once.") }
+    if records.filter({ $0 == "-" }).count > 1 {
+      throw ValidationError("stdin (-) can be read only once.")
+    }
   }
 
   func run() async throws {

@@ -45,7 +45,8 @@ struct ProgressPrinter {
     let rate = Double(done) / elapsed
     var line = total.map { "\(done)/\($0)" } ?? "\(done)"
     line += String(format: " · %.1f images/s", rate)
-    line += " · \(ByteCountFormatter.string(fromByteCount: Int64(bytes), countStyle: .file)) thumbnails"
+    line +=
+      " · \(ByteCountFormatter.string(fromByteCount: Int64(bytes), countStyle: .file)) thumbnails"
     line += " · \(failed) failed"
     if let total, rate > 0, done < total {
       line += String(format: " · ETA %.0f s", Double(total - done) / rate)

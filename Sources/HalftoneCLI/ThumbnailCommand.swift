@@ -41,7 +41,8 @@ struct ThumbnailCommand: AsyncParsableCommand {
   @Option(help: "Output quality, 1–100.")
   var quality: Int?
 
-  @Option(help: "Refuse sources with more pixels than this (read from the header, before decoding).")
+  @Option(
+    help: "Refuse sources with more pixels than this (read from the header, before decoding).")
   var maxPixels = 100_000_000
 
   @Option(name: .shortAndLong, help: "Where to write the thumbnail.")
@@ -59,7 +60,8 @@ struct ThumbnailCommand: AsyncParsableCommand {
     let outputFormat = format ?? OutputFormat(fileExtensionOf: output)
     do {
       try thumbnailSpec.override(
-        width: width, height: height, format: format ?? (thumbnailSpec.format == nil ? outputFormat : nil),
+        width: width, height: height,
+        format: format ?? (thumbnailSpec.format == nil ? outputFormat : nil),
         quality: quality)
     } catch {
       throw CommandFailure(error, exitCode: 2)
@@ -68,14 +70,18 @@ struct ThumbnailCommand: AsyncParsableCommand {
     do {
       bytes = try Data(contentsOf: URL(fileURLWithPath: input))
     } catch {
-      throw CommandFailure(kind: "io", message: "cannot read \(input): \(error.localizedDescription)")
+      throw CommandFailure(
+        kind: "io", message: "cannot read \(input): \(error.localizedDescription)")
     }
     let thumbnailer = Thumbnailer(maxPixels: maxPixels)
-    let thumbnail = try thumbnailer.thumbnail(bytes) { source throws(SpecError) in try thumbnailSpec.plan(for: source) }
+    let thumbnail = try thumbnailer.thumbnail(bytes) { source throws(SpecError) in
+      try thumbnailSpec.plan(for: source)
+    }
     do {
       try thumbnail.bytes.write(to: URL(fileURLWithPath: output), options: .atomic)
     } catch {
-      throw CommandFailure(kind: "io", message: "cannot write \(output): \(error.localizedDescription)")
+      throw CommandFailure(
+        kind: "io", message: "cannot write \(output): \(error.localizedDescription)")
     }
     for warning in thumbnailSpec.warnings {
       FileHandle.standardError.write(Data("halftone: warning: \(warning)\n".utf8))

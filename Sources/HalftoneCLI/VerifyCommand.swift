@@ -45,13 +45,14 @@ struct VerifyCommand: AsyncParsableCommand {
     var lines = [
       "checked     \(report.checked.count) blobs (\(Quantities.describe(bytes: report.checked.bytes)))"
     ]
-    let fixed = report.repaired ? "removed" : "found (run with --repair to remove)"
+    let fixed = report.repaired ? "removed" : "remove with --repair"
     for digest in report.corrupt { lines.append("corrupt     \(digest.hex) (quarantined)") }
     for url in report.danglingSources { lines.append("no blob     \(url) (\(fixed))") }
     for key in report.danglingVariants {
       lines.append("no blob     thumbnail \(key.specKey) of \(key.original.hex) (\(fixed))")
     }
     for digest in report.orphans { lines.append("unreferenced \(digest.hex) (\(fixed))") }
+    for message in report.unreadable { lines.append("unreadable  \(message)") }
     for name in report.leftovers { lines.append("leftover    tmp/\(name) (\(fixed))") }
     if report.recentOrphans + report.recentLeftovers > 0 {
       lines.append(

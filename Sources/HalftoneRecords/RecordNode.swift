@@ -62,6 +62,8 @@ struct RecordNode {
       }
     case .json(let object):
       if let string = object as? String { return .string(string) }
+      // Rule out containers first: casting one to NSNumber would bridge it to Foundation whole.
+      if object is [String: Any] || object is [Any] { return nil }
       if object is NSNull { return .null }
       if let number = object as? NSNumber {
         if ObjectIdentifier(type(of: number)) == Self.jsonBooleanType {

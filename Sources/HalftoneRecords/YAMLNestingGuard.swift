@@ -11,17 +11,26 @@
 ///   one-pair mapping in each sequence; in block context a bracket counts only where a node can
 ///   start, since `Title [video]` is a plain scalar). Indicators inside flow collections add no
 ///   depth of their own and are not counted.
-/// Block scalar (`|`, `>`) content is skipped, and anchors and tags are read with libyaml's own
-/// character sets, so neither can hide structure.
+/// Block scalar (`|`, `>`) content is skipped by libyaml's own indentation rules, and anchors and
+/// tags are read with libyaml's own character sets, so neither can hide structure.
 struct YAMLNestingGuard {
-  /// Open block indentation levels, outermost first: each level's indentation and the estimated
-  /// depth of the deepest node started on a line at that indentation.
-  private var levels: [(indent: Int, depth: Int)] = []
+  /// Open block indentation levels, outermost first: each level's indentation, the estimated
+  /// depth of the deepest node started on a line at that indentation, and the column of the
+  /// innermost block collection on the latest such line.
+  private var levels: [(indent: Int, depth: Int, collection: Int)] = []
   private var flowDepth = 0
   /// The quote character of a quoted scalar still open at the end of the previous line.
   private var openQuote: UInt8?
-  /// While set, lines indented deeper than this are block scalar content.
-  private var blockScalarParent: Int?
+  /// The block scalar (`|`, `>`) whose content lines are being skipped, if any.
+  private var blockScalar: BlockScalar?
+
+  private enum BlockScalar {
+    /// Before its first non-blank line: a line indented at least `minimum` is content and sets
+    /// the content indentation.
+    case detecting(minimum: Int)
+    /// Lines indented at least `indent` (and blank lines) are content.
+    case content(indent: Int)
+  }
   /// Whether the previous line ended where a new node may start (after `key:`, `- `, `[`, `,`…)
   /// rather than inside a plain scalar that may continue on this line.
   private var endedAtNodeStart = true
@@ -30,11 +39,40 @@ struct YAMLNestingGuard {
   static func firstLineTooDeep(in text: String, limit: Int) -> Int? {
     var scanner = YAMLNestingGuard()
     var number = 0
-    for line in text.utf8.split(separator: 0x0A, omittingEmptySubsequences: false) {
+    var tooDeep: Int?
+    forEachLine(of: text) { line in
       number += 1
-      if scanner.depth(ofLine: Array(line)) > limit { return number }
+      if scanner.depth(ofLine: line) > limit { tooDeep = number }
+      return tooDeep == nil
     }
-    return nil
+    return tooDeep
+  }
+
+  /// Calls `body` with each line of `text`, split where libyaml splits lines: at `\n`, `\r`,
+  /// `\r\n`, NEL, LS and PS. Stops when `body` returns false.
+  private static func forEachLine(of text: String, _ body: ([UInt8]) -> Bool) {
+    let bytes = Array(text.utf8)
+    var start = 0
+    var index = 0
+    while index < bytes.count {
+      let breakLength: Int
+      switch bytes[index] {
+      case 0x0A: breakLength = 1
+      case 0x0D: breakLength = index + 1 < bytes.count && bytes[index + 1] == 0x0A ? 2 : 1
+      case 0xC2 where index + 1 < bytes.count && bytes[index + 1] == 0x85: breakLength = 2  // NEL
+      case 0xE2
+      where index + 2 < bytes.count && bytes[index + 1] == 0x80
+        && (bytes[index + 2] == 0xA8 || bytes[index + 2] == 0xA9):
+        breakLength = 3  // LS, PS
+      default:
+        index += 1
+        continue
+      }
+      guard body(Array(bytes[start..<index])) else { return }
+      index += breakLength
+      start = index
+    }
+    _ = body(Array(bytes[start...]))
   }
 
   private static let space: UInt8 = 0x20
@@ -55,35 +93,49 @@ struct YAMLNestingGuard {
   private mutating func depth(ofLine line: [UInt8]) -> Int {
     let indent = line.prefix(while: { $0 == Self.space }).count
     let blank = line.allSatisfy(Self.isBlank)
-    if let parent = blockScalarParent {
-      if blank || indent > parent { return 0 }
-      blockScalarParent = nil
-    }
-    if openQuote == nil, isDocumentMarker(line) {
-      // libyaml ends every open collection at a document marker, even inside a flow collection.
+    if isDocumentMarker(line) {
+      // libyaml ends every open collection and block scalar at a document marker, even inside a
+      // flow collection (and stops with an error inside a quoted scalar).
       levels = []
       flowDepth = 0
+      openQuote = nil
+      blockScalar = nil
       endedAtNodeStart = true
-      let (indicators, deepestFlow) = scanTokens(line, from: 3)
-      return 2 + indicators + 2 * deepestFlow
+      let scan = scanTokens(line, from: 3, enclosingCollection: -1)
+      return 2 + scan.indicators + 2 * scan.deepestFlow
+    }
+    switch blockScalar {
+    case nil: break
+    case .detecting(let minimum):
+      if blank { return 0 }
+      if indent >= minimum {
+        blockScalar = .content(indent: indent)
+        return 0
+      }
+      blockScalar = nil  // an empty block scalar; this line is structure
+    case .content(let contentIndent):
+      if blank || indent >= contentIndent { return 0 }
+      blockScalar = nil
     }
     let startsBlockLine =
       openQuote == nil && flowDepth == 0 && !blank && line[indent] != UInt8(ascii: "#")
     guard startsBlockLine else {
       // Inside a flow collection or a quoted scalar begun above, or a blank or comment line.
-      let (indicators, deepestFlow) = scanTokens(line, from: 0)
-      return (levels.last?.depth ?? 2) + indicators + 2 * deepestFlow
+      let scan = scanTokens(line, from: 0, enclosingCollection: levels.last?.collection ?? -1)
+      return (levels.last?.depth ?? 2) + scan.indicators + 2 * scan.deepestFlow
     }
     while let last = levels.last, last.indent > indent { levels.removeLast() }
     let enclosing = levels.last { $0.indent < indent }?.depth ?? 0
-    let (indicators, deepestFlow) = scanTokens(line, from: indent)
-    let lineDepth = enclosing + 2 + indicators
+    let scan = scanTokens(line, from: indent, enclosingCollection: levels.last?.collection ?? -1)
+    let lineDepth = enclosing + 2 + scan.indicators
+    let collection = scan.collectionColumn ?? indent
     if let last = levels.indices.last, levels[last].indent == indent {
       levels[last].depth = max(levels[last].depth, lineDepth)
+      levels[last].collection = collection
     } else {
-      levels.append((indent, lineDepth))
+      levels.append((indent, lineDepth, collection))
     }
-    return lineDepth + 2 * deepestFlow
+    return lineDepth + 2 * scan.deepestFlow
   }
 
   private func isDocumentMarker(_ line: [UInt8]) -> Bool {
@@ -93,12 +145,23 @@ struct YAMLNestingGuard {
     return line.count == 3 || Self.isBlank(line[3])
   }
 
-  /// Walks the line's tokens; returns the block indicators seen and the deepest flow level reached.
-  private mutating func scanTokens(_ line: [UInt8], from start: Int)
-    -> (indicators: Int, deepestFlow: Int)
-  {
+  /// What one line holds.
+  private struct LineScan {
+    /// `- `, `? ` and `: ` indicators in block context.
     var indicators = 0
-    var deepestFlow = flowDepth
+    /// The deepest flow level reached.
+    var deepestFlow = 0
+    /// The column of the innermost block collection begun on the line (a key's or a `-`'s).
+    var collectionColumn: Int?
+  }
+
+  /// Walks the line's tokens. `enclosingCollection` is the column of the innermost block
+  /// collection open before the line (-1 for none), which a block scalar's content is indented
+  /// past.
+  private mutating func scanTokens(_ line: [UInt8], from start: Int, enclosingCollection: Int)
+    -> LineScan
+  {
+    var scan = LineScan(deepestFlow: flowDepth)
     // Where a node may start. At the start of a block-context line a flow collection or an
     // indicator may always begin (counting one that is really plain text only over-estimates),
     // but a quote begins a quoted scalar only if the previous line did not end inside a plain
@@ -107,7 +170,7 @@ struct YAMLNestingGuard {
     var quoteMayStart = openQuote == nil && endedAtNodeStart
     var tokenStart = true  // after whitespace or an indicator: where a comment may start
     var afterJSONLikeNode = false  // after a quoted scalar or `]`/`}`: `:` may follow directly
-    var lastNodeColumn: Int?
+    var nodeColumn: Int?  // where the latest block node (a key, perhaps) starts
     var index = start
     defer { endedAtNodeStart = nodeStart }
     while index < line.count {
@@ -141,14 +204,14 @@ struct YAMLNestingGuard {
       switch byte {
       case UInt8(ascii: "#") where wasTokenStart:
         nodeStart = wasNodeStart
-        return (indicators, deepestFlow)
+        return scan
       case UInt8(ascii: "\""), UInt8(ascii: "'"):
         if quoteMayStart { openQuote = byte }
-        if wasNodeStart && !inFlow { lastNodeColumn = index - 1 }
+        if wasNodeStart && !inFlow { nodeColumn = index - 1 }
       case UInt8(ascii: "["), UInt8(ascii: "{"):
         if inFlow || wasNodeStart {
           flowDepth += 1
-          deepestFlow = max(deepestFlow, flowDepth)
+          scan.deepestFlow = max(scan.deepestFlow, flowDepth)
           nodeStart = true
           tokenStart = true
         }
@@ -164,24 +227,39 @@ struct YAMLNestingGuard {
         if Self.isBlank(next)
           || (inFlow && (wasAfterJSONLikeNode || Self.flowIndicators.contains(next)))
         {
-          if !inFlow { indicators += 1 }
+          if !inFlow {
+            scan.indicators += 1
+            scan.collectionColumn = nodeColumn ?? scan.collectionColumn  // the key's mapping
+          }
           nodeStart = true
           tokenStart = true
         }
       case UInt8(ascii: "-"), UInt8(ascii: "?"):
-        if wasNodeStart || (inFlow && wasTokenStart) { lastNodeColumn = index - 1 }
-        if (wasNodeStart || (inFlow && wasTokenStart)) && Self.isBlank(next) {
-          if !inFlow { indicators += 1 }
+        // Only where a node starts: inside a plain scalar (`a - b`, even in a flow collection)
+        // a dash or question mark is text.
+        if wasNodeStart && !inFlow { nodeColumn = index - 1 }
+        if wasNodeStart && Self.isBlank(next) {
+          if !inFlow {
+            scan.indicators += 1
+            scan.collectionColumn = index - 1
+          }
           nodeStart = true
           tokenStart = true
         }
       case UInt8(ascii: "|") where !inFlow && wasNodeStart,
         UInt8(ascii: ">") where !inFlow && wasNodeStart:
-        // The rest of the line is the block scalar header; its content follows, indented deeper
-        // than the node that owns it, and is skipped.
-        blockScalarParent = lastNodeColumn ?? (index - 2)
+        // The rest of the line is the block scalar header. Its content follows, indented past the
+        // collection holding it: by the header's indentation digit if any, else by as much as
+        // its first non-blank line (libyaml's rules).
+        let parent = scan.collectionColumn ?? enclosingCollection
+        let digit = line[index...].prefix(2).first { $0 >= 0x31 && $0 <= 0x39 }
+        if let digit {
+          blockScalar = .content(indent: max(parent, 0) + Int(digit - 0x30))
+        } else {
+          blockScalar = .detecting(minimum: max(parent + 1, 1))
+        }
         nodeStart = true
-        return (indicators, deepestFlow)
+        return scan
       case UInt8(ascii: "&") where wasNodeStart, UInt8(ascii: "!") where wasNodeStart:
         // An anchor or tag: a node still starts after it. Its name is skipped exactly as libyaml
         // reads it, so a quote or bracket in it is not taken for structure (or missed).
@@ -196,10 +274,10 @@ struct YAMLNestingGuard {
         }
         nodeStart = true
       default:
-        if wasNodeStart && !inFlow { lastNodeColumn = index - 1 }
+        if wasNodeStart && !inFlow { nodeColumn = index - 1 }
       }
       quoteMayStart = nodeStart
     }
-    return (indicators, deepestFlow)
+    return scan
   }
 }

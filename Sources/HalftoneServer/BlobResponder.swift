@@ -23,14 +23,16 @@ struct BlobResponder: Sendable {
   let files: FileBlobBackend?
   let chunkBytes: Int
   let accesses: AccessRecorder
+  let hot: HotBlobs
 
   static let cacheControl = "public, max-age=31536000, immutable"
 
-  init(cache: Cache, chunkBytes: Int, accesses: AccessRecorder) {
+  init(cache: Cache, chunkBytes: Int, accesses: AccessRecorder, hot: HotBlobs) {
     self.cache = cache
     self.files = cache.backend as? FileBlobBackend
     self.chunkBytes = chunkBytes
     self.accesses = accesses
+    self.hot = hot
   }
 
   /// The response for `digest`, or `nil` when the blob is not in the store.
@@ -38,35 +40,87 @@ struct BlobResponder: Sendable {
   func respond(
     digest: Digest, request: Request, includeBody: Bool, extraHeaders: HTTPFields = [:]
   ) throws(APIError) -> Response? {
-    let etag = "\"" + digest.hex + "\""
-    var headers = extraHeaders
-    headers[.eTag] = etag
-    headers[.cacheControl] = Self.cacheControl
-    headers[.xContentTypeOptions] = "nosniff"
-    headers[.acceptRanges] = "bytes"
-
+    if let entry = hot.entry(digest, now: .now) {
+      accesses.record(digest)
+      return respond(from: entry, request: request, includeBody: includeBody, extra: extraHeaders)
+    }
+    var headers = Self.immutableHeaders(digest)
+    for field in extraHeaders { headers[field.name] = field.value }
     guard let files else {
       return try respondFromBackend(
         digest: digest, request: request, includeBody: includeBody, headers: headers)
     }
-    let file: BlobFile
     do {
-      guard let opened = try BlobFile.open(files.path(for: digest)) else { return nil }
-      file = opened
+      guard let file = try BlobFile.open(files.path(for: digest)) else { return nil }
+      defer { file.close() }
+      accesses.record(digest)
+      if hot.accepts(size: file.size) {
+        // Small (the usual thumbnail): one pread, then kept in memory for the next requests.
+        let bytes = try file.read(offset: 0, count: file.size)
+        let entry = Self.entry(digest, bytes: bytes)
+        hot.insert(digest, entry)
+        return respond(from: entry, request: request, includeBody: includeBody, extra: extraHeaders)
+      }
+      if Self.matches(ifNoneMatch: request.headers[.ifNoneMatch], etag: headers[.eTag] ?? "") {
+        return Self.notModified(headers)
+      }
+      return try body(
+        of: file, etag: headers[.eTag] ?? "", request: request, includeBody: includeBody,
+        headers: headers)
     } catch {
       throw APIError(.internalServerError, kind: ErrorKind.storage.rawValue, message: "\(error)")
     }
-    defer { file.close() }
-    accesses.record(digest)
+  }
 
+  /// `ETag`, `Cache-Control`, `X-Content-Type-Options`, `Accept-Ranges`.
+  static func immutableHeaders(_ digest: Digest) -> HTTPFields {
+    var headers: HTTPFields = [:]
+    headers[.eTag] = "\"" + digest.hex + "\""
+    headers[.cacheControl] = cacheControl
+    headers[.xContentTypeOptions] = "nosniff"
+    headers[.acceptRanges] = "bytes"
+    return headers
+  }
+
+  /// A memory entry: the bytes and the headers of their full answer.
+  static func entry(_ digest: Digest, bytes: ByteBuffer) -> HotBlobs.Entry {
+    var headers = immutableHeaders(digest)
+    headers[.contentType] = mediaType(of: bytes)
+    headers[.contentLength] = String(bytes.readableBytes)
+    return HotBlobs.Entry(bytes: bytes, headers: headers, loaded: .now)
+  }
+
+  /// An answer from memory: 200, 206, 304 or 416, sharing the entry's buffer.
+  private func respond(
+    from entry: HotBlobs.Entry, request: Request, includeBody: Bool, extra: HTTPFields
+  ) -> Response {
+    var headers = entry.headers
+    for field in extra { headers[field.name] = field.value }
+    let etag = headers[.eTag] ?? ""
     if Self.matches(ifNoneMatch: request.headers[.ifNoneMatch], etag: etag) {
       return Self.notModified(headers)
     }
-    do {
-      return try body(
-        of: file, etag: etag, request: request, includeBody: includeBody, headers: headers)
-    } catch {
-      throw APIError(.internalServerError, kind: ErrorKind.storage.rawValue, message: "\(error)")
+    let size = entry.bytes.readableBytes
+    var range = RangeRequest(header: request.headers[.range], length: size)
+    if let ifRange = request.headers[.ifRange], ifRange.trimmingSpaces != etag { range = .whole }
+    switch range {
+    case .whole:
+      return Response(
+        status: .ok, headers: headers,
+        body: includeBody ? ResponseBody(byteBuffer: entry.bytes) : ResponseBody())
+    case .unsatisfiable:
+      headers[.contentRange] = "bytes */\(size)"
+      headers[.contentLength] = "0"
+      headers[.contentType] = nil
+      return Response(status: .rangeNotSatisfiable, headers: headers)
+    case .partial(let bytes):
+      headers[.contentRange] = "bytes \(bytes.lowerBound)-\(bytes.upperBound)/\(size)"
+      headers[.contentLength] = String(bytes.count)
+      let slice = entry.bytes.getSlice(
+        at: entry.bytes.readerIndex + bytes.lowerBound, length: bytes.count)
+      return Response(
+        status: .partialContent, headers: headers,
+        body: includeBody ? ResponseBody(byteBuffer: slice ?? ByteBuffer()) : ResponseBody())
     }
   }
 
@@ -92,7 +146,7 @@ struct BlobResponder: Sendable {
         includeBody: includeBody, headers: headers)
     case .whole:
       if includeBody, size <= chunkBytes {
-        // The hot path: one pread, one buffer, sniffed in place.
+        // Too big to keep in memory, small enough for one read: one pread, one buffer.
         let buffer = try file.read(offset: 0, count: size)
         headers[.contentType] = Self.mediaType(of: buffer)
         headers[.contentLength] = String(size)

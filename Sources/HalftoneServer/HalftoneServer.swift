@@ -20,6 +20,7 @@ public final class HalftoneServer: Sendable {
   public let metrics: ServerMetrics
   let logger: Logger
   let accesses: AccessRecorder
+  let hot: HotBlobs
   let onDemand: OnDemandRenderer?
 
   /// - Parameters:
@@ -40,6 +41,9 @@ public final class HalftoneServer: Sendable {
     accesses = AccessRecorder(
       cache: cache, interval: configuration.accessFlushInterval,
       limit: configuration.maxPendingAccesses, logger: logger)
+    hot = HotBlobs(
+      budget: configuration.memoryCacheBytes, maxEntryBytes: configuration.memoryCacheMaxBlobBytes,
+      lifetime: .milliseconds(Int64(configuration.memoryCacheLifetime * 1000)))
     if configuration.onDemand {
       guard let prefetcher else {
         throw ServerSetupError("on-demand thumbnails need a Prefetcher (fetcher and thumbnailer)")
@@ -59,7 +63,7 @@ public final class HalftoneServer: Sendable {
     onRunning: @escaping @Sendable (BoundAddress) async -> Void = { _ in }
   ) -> some ApplicationProtocol {
     let blobs = BlobResponder(
-      cache: cache, chunkBytes: configuration.blobChunkBytes, accesses: accesses)
+      cache: cache, chunkBytes: configuration.blobChunkBytes, accesses: accesses, hot: hot)
     let responder = HalftoneResponder(
       configuration: configuration, cache: cache, blobs: blobs,
       thumbnails: ThumbnailRoute(

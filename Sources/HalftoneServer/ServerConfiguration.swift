@@ -32,6 +32,14 @@ public struct HalftoneServerConfiguration: Sendable {
   /// Blobs up to this size are read with a single `pread` into one buffer; larger ones are
   /// streamed in chunks of this size, so one request never holds more than this in memory.
   public var blobChunkBytes: Int = 4 << 20
+  /// Memory for recently served small blobs (bytes and ready-made headers), so a hot thumbnail
+  /// is answered without touching the filesystem; 0 turns it off.
+  public var memoryCacheBytes: Int = 64 << 20
+  /// Largest blob kept in memory.
+  public var memoryCacheMaxBlobBytes: Int = 1 << 20
+  /// Seconds a blob stays in memory before it is read again (a blob removed by `gc` stops
+  /// being served after at most this long).
+  public var memoryCacheLifetime: TimeInterval = 10
   /// How often the access times of served blobs are written to the index (for LRU `gc`).
   /// Hits only record the digest in memory; the write happens here, off the request path.
   public var accessFlushInterval: TimeInterval = 5
@@ -64,6 +72,11 @@ public struct HalftoneServerConfiguration: Sendable {
     }
     if maxPendingAccesses < 1 { return "max pending accesses must be at least 1" }
     if !(idleTimeout.isFinite && idleTimeout > 0) { return "idle timeout must be > 0 s" }
+    if memoryCacheBytes < 0 { return "memory cache must be >= 0 bytes" }
+    if memoryCacheMaxBlobBytes < 0 { return "memory cache blob limit must be >= 0 bytes" }
+    if !(memoryCacheLifetime.isFinite && memoryCacheLifetime >= 0) {
+      return "memory cache lifetime must be >= 0 s"
+    }
     if maxConnections < 1 { return "max connections must be at least 1, got \(maxConnections)" }
     if maxHeaderBytes < 1024 { return "max header bytes must be at least 1024" }
     return nil

@@ -182,24 +182,18 @@ public final class Cache: Sendable {
   /// its blob is gone (a miss, not an error). Does not record an access: call `touch` on a hit
   /// that is served.
   public func source(forURL url: String) throws(StoreError) -> SourceRecord? {
-    let row = try index.read { db in
-      try Row.fetchOne(
-        db.cachedStatement(sql: "SELECT * FROM sources WHERE url = ?"), arguments: [url])
-    }
-    guard let row, let record = SourceRecord(row: row), backend.contains(record.original) else {
-      return nil
-    }
+    let record = try index.lookUp(
+      "SELECT \(SourceRecord.columns) FROM sources WHERE url = ?", [url], SourceRecord.init(row:))
+    guard let record, backend.contains(record.original) else { return nil }
     return record
   }
 
   /// Everything the index knows about `url`, including failures; `nil` when never seen.
   /// `original` is `nil` when no original is cached (or its blob is gone).
   public func sourceStatus(forURL url: String) throws(StoreError) -> SourceStatus? {
-    let row = try index.read { db in
-      try Row.fetchOne(
-        db.cachedStatement(sql: "SELECT * FROM sources WHERE url = ?"), arguments: [url])
-    }
-    guard let row, var status = SourceStatus(row: row) else { return nil }
+    let status = try index.lookUp(
+      "SELECT \(SourceStatus.columns) FROM sources WHERE url = ?", [url], SourceStatus.init(row:))
+    guard var status else { return nil }
     if let original = status.original, !backend.contains(original) { status.original = nil }
     return status
   }
@@ -240,13 +234,10 @@ public final class Cache: Sendable {
 
   /// The thumbnail of `original` for `specKey`; `nil` when unknown or its blob is gone.
   public func variant(original: Digest, specKey: String) throws(StoreError) -> VariantRecord? {
-    let row = try index.read { db in
-      try Row.fetchOne(
-        db.cachedStatement(sql: "SELECT * FROM variants WHERE original = ? AND spec_key = ?"),
-        arguments: [original.hex, specKey])
-    }
-    guard let row, let record = VariantRecord(row: row), backend.contains(record.thumbnail)
-    else { return nil }
+    let record = try index.lookUp(
+      "SELECT \(VariantRecord.columns) FROM variants WHERE original = ? AND spec_key = ?",
+      [original.hex, specKey], VariantRecord.init(row:))
+    guard let record, backend.contains(record.thumbnail) else { return nil }
     return record
   }
 
@@ -254,7 +245,8 @@ public final class Cache: Sendable {
   public func variants(original: Digest) throws(StoreError) -> [VariantRecord] {
     let rows = try index.read { db in
       try Row.fetchAll(
-        db, sql: "SELECT * FROM variants WHERE original = ? ORDER BY spec_key",
+        db,
+        sql: "SELECT \(VariantRecord.columns) FROM variants WHERE original = ? ORDER BY spec_key",
         arguments: [original.hex])
     }
     return rows.compactMap(VariantRecord.init(row:)).filter { backend.contains($0.thumbnail) }
@@ -306,7 +298,8 @@ public final class Cache: Sendable {
       throw StoreError(
         kind: .invalidURL,
         message: url.isEmpty
-          ? "empty URL" : "URL is \(url.utf8.count) bytes; the cache indexes URLs up to "
+          ? "empty URL"
+          : "URL is \(url.utf8.count) bytes; the cache indexes URLs up to "
             + "\(options.maxURLBytes) (starts \(url.prefix(80)))")
     }
   }

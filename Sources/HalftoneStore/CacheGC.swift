@@ -14,6 +14,9 @@ public struct GCReport: Sendable, Codable, Hashable {
   public var removedOriginals = ByteTally()
   /// Blobs no row named.
   public var removedUnreferenced = ByteTally()
+  /// Staging files older than the grace period (remains of killed writers); not counted in
+  /// `bytesBefore`/`bytesAfter`.
+  public var removedStaging = ByteTally()
   public var removedSourceRows = 0
   public var removedVariantRows = 0
   /// Blobs that would have been removed but are younger than the grace period.
@@ -28,7 +31,8 @@ public struct GCReport: Sendable, Codable, Hashable {
 
 extension Cache {
   /// Removes blobs until the cache holds at most `maxBytes` of blobs, and every blob unused for
-  /// longer than `maxAge`, plus blobs no row names.
+  /// longer than `maxAge`, plus blobs no row names and staging files older than the grace
+  /// period.
   ///
   /// Order: unreferenced blobs first, then least recently used (last `touch`, record or write)
   /// first; with `thumbnailsFirst` every thumbnail goes before any original, since a thumbnail
@@ -86,6 +90,10 @@ extension Cache {
       run.report.withinLimit = run.total <= maxBytes
     }
     run.report.bytesAfter = run.total
+    for leftover in try backend.leftovers() where leftover.modified <= cutoff {
+      try backend.removeLeftover(leftover)
+      run.report.removedStaging.add(leftover.bytes)
+    }
     return run.report
   }
 }
@@ -139,7 +147,8 @@ private struct GCRun {
     naming digest: Digest, asOriginal: Bool
   ) throws(StoreError) -> [Digest] {
     let backend = cache.backend
-    let result = try cache.index.write { db -> (sources: Int, variants: Int, thumbnails: [Digest]) in
+    typealias Dropped = (sources: Int, variants: Int, thumbnails: [Digest])
+    let result = try cache.index.write { db -> Dropped in
       guard !backend.contains(digest) else { return (0, 0, []) }
       try db.execute(sql: "DELETE FROM variants WHERE thumbnail = ?", arguments: [digest.hex])
       var variants = db.changesCount

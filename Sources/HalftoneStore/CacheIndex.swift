@@ -68,6 +68,23 @@ final class CacheIndex: Sendable {
     }
   }
 
+  /// Runs one SELECT and decodes its first row, if any, straight from the statement.
+  ///
+  /// A single statement reads one consistent snapshot by itself, so this skips the
+  /// BEGIN/COMMIT pair of `read` — most of the cost of a lookup by URL.
+  func lookUp<T>(
+    _ sql: String, _ arguments: StatementArguments, _ decode: (Row) -> T?
+  ) throws(StoreError) -> T? {
+    do {
+      return try pool.unsafeRead { db in
+        let cursor = try Row.fetchCursor(db.cachedStatement(sql: sql), arguments: arguments)
+        return try cursor.next().flatMap(decode)
+      }
+    } catch {
+      throw Self.mapError(error, path: path)
+    }
+  }
+
   /// Writes in one IMMEDIATE transaction (waits for the write lock up to the busy timeout).
   func write<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
     do {

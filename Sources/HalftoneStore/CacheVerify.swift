@@ -17,6 +17,9 @@ public struct VerifyReport: Sendable, Codable, Hashable {
   public var orphans: [Digest] = []
   /// Staging files older than the grace period (remains of killed writers).
   public var leftovers: [String] = []
+  /// Blobs that could not be read (I/O error, over the size limit), with the error. Never
+  /// removed: the cause may be passing.
+  public var unreadable: [String] = []
   /// Blobs no row names and staging files, younger than the grace period: probably a writer at
   /// work in another process. Not problems, and never removed.
   public var recentOrphans = 0
@@ -27,7 +30,7 @@ public struct VerifyReport: Sendable, Codable, Hashable {
   /// Number of problems found (corrupt blobs, dangling rows, old orphans and leftovers).
   public var problemCount: Int {
     corrupt.count + danglingSources.count + danglingVariants.count + orphans.count
-      + leftovers.count
+      + leftovers.count + unreadable.count
   }
 
   /// No problems found.
@@ -41,8 +44,7 @@ extension Cache {
   /// them would be wrong, and quarantine keeps the bytes for inspection. With `repair`, dangling
   /// rows are deleted, and orphan blobs and staging files older than `grace` (default
   /// `options.grace`) are removed; younger ones may belong to a concurrent writer and are left.
-  public func verify(repair: Bool, grace: TimeInterval? = nil) throws(StoreError) -> VerifyReport
-  {
+  public func verify(repair: Bool, grace: TimeInterval? = nil) throws(StoreError) -> VerifyReport {
     let cutoff = now.addingTimeInterval(-(grace ?? options.grace))
     // Rows first, then blobs: a blob written after this snapshot is young, so it can look like
     // an orphan but is protected by the grace period.
@@ -51,7 +53,14 @@ extension Cache {
     var present: [Digest: BlobEntry] = [:]
 
     for entry in try backend.enumerate() {
-      guard let data = try backend.get(entry.digest) else { continue }  // removed meanwhile
+      let data: Data
+      do {
+        guard let bytes = try backend.get(entry.digest) else { continue }  // removed meanwhile
+        data = bytes
+      } catch {
+        report.unreadable.append(error.message)
+        continue
+      }
       report.checked.add(data.count)
       if Digest.of(data) == entry.digest {
         present[entry.digest] = entry

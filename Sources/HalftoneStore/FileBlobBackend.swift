@@ -191,7 +191,8 @@ public final class FileBlobBackend: BlobBackend {
     guard size <= maxBlobBytes else {
       throw StoreError(
         kind: .storage,
-        message: "refused to read blob \(blobPath): \(size) bytes is over the \(maxBlobBytes) limit",
+        message:
+          "refused to read blob \(blobPath): \(size) bytes is over the \(maxBlobBytes) limit",
         path: blobPath)
     }
     var data = Data(count: size)

@@ -66,7 +66,9 @@ enum POSIX {
       return
     }
     let code = errno
-    guard code == EEXIST else { throw StoreError.posix("create directory", path: path, errno: code) }
+    guard code == EEXIST else {
+      throw StoreError.posix("create directory", path: path, errno: code)
+    }
     guard let existing = try status(path), existing.isDirectory else {
       throw StoreError(
         kind: .storage,

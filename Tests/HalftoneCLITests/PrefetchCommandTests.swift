@@ -5,17 +5,22 @@ import XCTest
 /// `halftone prefetch` as a process: reports, exit statuses, and a run killed half-way.
 final class PrefetchCommandTests: XCTestCase {
   /// Records of `count` images on `origin`, each delayed so a run takes a while.
-  private func writeRecords(_ dir: TemporaryDirectory, origin: OriginServer, count: Int, delay: TimeInterval) throws {
+  private func writeRecords(
+    _ dir: TemporaryDirectory, origin: OriginServer, count: Int, delay: TimeInterval
+  ) throws {
     var lines: [String] = []
     for i in 0..<count {
       let path = "/photos/\(i).jpg"
-      origin.route(path, .always(.ok(Fixtures.photoJPEG(width: 800 + i, height: 600)).delayed(by: delay)))
+      origin.route(
+        path, .always(.ok(Fixtures.photoJPEG(width: 800 + i, height: 600)).delayed(by: delay)))
       lines.append(
         #"{"title":"Article \#(i)","sourceUrl":"https://news.example/\#(i)","images":[{"url":"\#(origin.url(path))?width=200","width":200,"height":150}]}"#
       )
     }
-    try FileManager.default.createDirectory(atPath: dir.path("records"), withIntermediateDirectories: true)
-    try Data(lines.joined(separator: "\n").utf8).write(to: URL(fileURLWithPath: dir.path("records/a.jsonl")))
+    try FileManager.default.createDirectory(
+      atPath: dir.path("records"), withIntermediateDirectories: true)
+    try Data(lines.joined(separator: "\n").utf8).write(
+      to: URL(fileURLWithPath: dir.path("records/a.jsonl")))
   }
 
   func testKilledRunResumesAndVerifiesClean() throws {
@@ -33,7 +38,8 @@ final class PrefetchCommandTests: XCTestCase {
     // Kill it once some references have completed (the report is written as they do).
     let deadline = Date().addingTimeInterval(60)
     while Date() < deadline {
-      let lines = (try? String(contentsOfFile: dir.path("report1.jsonl"), encoding: .utf8))?
+      let lines =
+        (try? String(contentsOfFile: dir.path("report1.jsonl"), encoding: .utf8))?
         .split(separator: "\n").count ?? 0
       if lines >= 8 { break }
       Thread.sleep(forTimeInterval: 0.05)
@@ -76,9 +82,12 @@ final class PrefetchCommandTests: XCTestCase {
       "--report", dir.path("report.jsonl"), "--json",
     ])
     XCTAssertEqual(result.status, 1, result.stderr)
-    let lines = try String(contentsOfFile: dir.path("report.jsonl"), encoding: .utf8).split(separator: "\n")
+    let lines = try String(contentsOfFile: dir.path("report.jsonl"), encoding: .utf8).split(
+      separator: "\n")
     XCTAssertEqual(lines.count, 3)
-    let outcomes = try lines.map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
+    let outcomes = try lines.map {
+      try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any]
+    }
     let byURL = Dictionary(uniqueKeysWithValues: outcomes.map { ($0["url"] as! String, $0) })
     XCTAssertEqual(byURL[origin.url("/ok.jpg")]?["status"] as? String, "ok")
     XCTAssertEqual(byURL[origin.url("/ok.jpg")]?["width"] as? Int, 320)
@@ -87,7 +96,9 @@ final class PrefetchCommandTests: XCTestCase {
     XCTAssertTrue((byURL[origin.url("/ok.jpg")]?["record"] as? String ?? "").hasSuffix("r.jsonl"))
 
     // The private-address guard is on by default: the same origin is refused.
-    let guarded = try CLIRunner.run(["prefetch", dir.path("r.jsonl"), "--cache", dir.path("cache2"), "--json", "--quiet"])
+    let guarded = try CLIRunner.run([
+      "prefetch", dir.path("r.jsonl"), "--cache", dir.path("cache2"), "--json", "--quiet",
+    ])
     XCTAssertEqual(guarded.status, 1)
     XCTAssertTrue(guarded.stdout.contains("blocked_address"), guarded.stdout)
 

@@ -126,14 +126,21 @@ final class LimitTests: XCTestCase {
   }
 
   func testNestingEstimateIsNeverBelowTheRealDepth() throws {
-    // Documents where a naive scan would miss structure (found by fuzzing against Yams): a tag
-    // containing `:` and `&`, a tag containing a quote, compact `- - k:` levels carried to the
-    // lines below them. Each is refused at a limit one below its real depth.
+    // Documents where a naive scan would miss structure (found by fuzzing against Yams): tags
+    // containing `:`, `&` or a quote, compact `- - k:` levels carried to the lines below them, a
+    // verbatim tag ending in `>`, a document marker or a less indented line ending a block
+    // scalar, ` - ` and a quote inside a plain scalar in a flow collection, lines ending in a
+    // lone `\r`. Each is refused at a limit one below its real depth.
     let cases: [(yaml: String, depth: Int)] = [
       ("!root:& [\"k\":v]\n", 3),
       ("!roo't: {k0: [], k1: [a b ,\n 1]}\n", 3),
       ("oot: \n- &k: a:b\n", 4),
       ("a:\n- - k:\n       - - k:\n              k0: x\n", 9),
+      ("!<x[y]> root: !<x[y]> [{k0: [&a [x],[]]}]\n", 6),
+      ("root: \n|\n    [[[# {{{ ? \"\n---\n    - - - x\n", 4),
+      ("root: \n|\n    [[ {{{ \"\n?      - - - x\n", 5),
+      ("r'oot: [a - !!str ',[[],[[[]]]]\n]\n", 6),
+      ("# comment\r[[[[\r]]]]\r", 4),
     ]
     for (yaml, depth) in cases {
       let file = try scratch.write("case.yaml", yaml)

@@ -110,7 +110,10 @@ final class BadConditionTests: StoreTestCase {
     fault.reset()
     XCTAssertEqual(try cache.putBlob(big), Digest.of(big), "the next write works")
     XCTAssertEqual(try cache.source(forURL: "https://a/kept")?.original, kept)
-    XCTAssertTrue(try cache.verify(repair: false, grace: 0).isClean)
+    let report = try cache.verify(repair: false)
+    XCTAssertTrue(report.isClean, "\(report)")
+    XCTAssertEqual(report.recentOrphans, 1, "the big blob, not yet recorded")
+    XCTAssertEqual(report.recentLeftovers, 0)
   }
 
   func testRealFullDiskOnATinyFilesystem() throws {

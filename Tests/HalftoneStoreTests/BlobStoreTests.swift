@@ -96,7 +96,8 @@ final class BlobStoreTests: StoreTestCase {
     let cache = try openCache()
     let ghost = Digest.of(Data("ghost".utf8))
     let error = expectStoreError {
-      try cache.recordSource(url: "https://a.example/g.png", original: ghost, format: .png, bytes: 5)
+      try cache.recordSource(
+        url: "https://a.example/g.png", original: ghost, format: .png, bytes: 5)
     }
     XCTAssertEqual(error?.kind, .internal)
     XCTAssertNil(try cache.sourceStatus(forURL: "https://a.example/g.png"))

@@ -27,8 +27,12 @@ final class ChildProcess {
 
   /// Reads the child's output until a protocol line equal to `line` arrives; `false` if the
   /// child ended first.
-  func waitFor(_ line: String) -> Bool {
-    let wanted = Data("\(Self.marker) \(line)\n".utf8)
+  func waitFor(_ line: String) -> Bool { waitFor(prefix: line + "\n") }
+
+  /// Reads the child's output until a protocol line starting with `prefix` arrives; `false` if
+  /// the child ended first.
+  func waitFor(prefix: String) -> Bool {
+    let wanted = Data("\(Self.marker) \(prefix)".utf8)
     while buffered.range(of: wanted) == nil {
       let chunk = pipe.fileHandleForReading.availableData
       if chunk.isEmpty { return false }

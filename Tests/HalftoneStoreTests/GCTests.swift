@@ -124,8 +124,12 @@ final class GCTests: StoreTestCase {
     try addOriginal(0)
     clock.advance(60)
     let stray = try cache.putBlob(randomBytes(3_000))
+    let leftover = cacheRoot.appendingPathComponent("tmp/killed-writer.tmp")
+    try Data(count: 700).write(to: leftover)
     let report = try cache.gc(maxBytes: nil)
     XCTAssertEqual(report.removedUnreferenced, ByteTally(count: 1, bytes: 3_000))
+    XCTAssertEqual(report.removedStaging, ByteTally(count: 1, bytes: 700))
+    XCTAssertEqual(try stagingFiles(), [])
     XCTAssertFalse(cache.hasBlob(stray))
     XCTAssertNotNil(try cache.source(forURL: "https://a/0"))
   }
@@ -138,7 +142,8 @@ final class GCGraceTests: StoreTestCase {
     var digests: [Digest] = []
     for index in 0..<4 {
       let digest = try cache.putBlob(randomBytes(10_000))
-      try cache.recordSource(url: "https://a/\(index)", original: digest, format: .png, bytes: 10_000)
+      try cache.recordSource(
+        url: "https://a/\(index)", original: digest, format: .png, bytes: 10_000)
       digests.append(digest)
     }
     let blocked = try cache.gc(maxBytes: 1)
@@ -149,7 +154,9 @@ final class GCGraceTests: StoreTestCase {
 
     // Two blobs were written an hour ago: those may go.
     let anHourAgo = Date().addingTimeInterval(-3_600)
-    for digest in digests.prefix(2) { try setModified(XCTUnwrap(cache.blobURL(digest)), to: anHourAgo) }
+    for digest in digests.prefix(2) {
+      try setModified(XCTUnwrap(cache.blobURL(digest)), to: anHourAgo)
+    }
     let report = try cache.gc(maxBytes: 1)
     XCTAssertEqual(report.removedOriginals.count, 2)
     XCTAssertEqual(report.protectedByGrace.count, 2)

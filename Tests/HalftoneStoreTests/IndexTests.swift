@@ -67,7 +67,9 @@ final class IndexTests: StoreTestCase {
     XCTAssertLessThanOrEqual(stored.utf8.count, 2048)
     XCTAssertTrue(stored.hasSuffix("..."))
     let long = "https://a.example/" + String(repeating: "x", count: 9_000)
-    let error = expectStoreError { try cache.recordFailure(url: long, kind: .network, message: "x") }
+    let error = expectStoreError {
+      try cache.recordFailure(url: long, kind: .network, message: "x")
+    }
     XCTAssertEqual(error?.kind, .invalidURL)
   }
 

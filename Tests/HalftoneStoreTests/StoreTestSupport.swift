@@ -26,7 +26,8 @@ class StoreTestCase: XCTestCase {
 
   /// The files under `Cache/tmp/`.
   func stagingFiles() throws -> [String] {
-    try FileManager.default.contentsOfDirectory(atPath: cacheRoot.appendingPathComponent("tmp").path)
+    try FileManager.default.contentsOfDirectory(
+      atPath: cacheRoot.appendingPathComponent("tmp").path)
   }
 
   /// Every blob file under `Cache/blobs/sha256/`.

@@ -32,7 +32,8 @@ final class VerifyTests: StoreTestCase {
     try handle.seek(toOffset: 1_000)
     try handle.write(contentsOf: Data([byte[0] ^ 0x10]))
     try handle.close()
-    XCTAssertNotNil(try cache.variant(original: originalDigest, specKey: "w=100"),
+    XCTAssertNotNil(
+      try cache.variant(original: originalDigest, specKey: "w=100"),
       "before verify, the damage is invisible to a plain lookup")
 
     let report = try cache.verify(repair: true)
@@ -105,5 +106,15 @@ final class VerifyTests: StoreTestCase {
     XCTAssertFalse(cache.hasBlob(orphan))
     XCTAssertFalse(FileManager.default.fileExists(atPath: leftover.path))
     XCTAssertTrue(try cache.verify(repair: false).isClean)
+  }
+
+  func testUnreadableBlobIsReportedAndKept() throws {
+    let digest = try openCache().putBlob(randomBytes(5_000))
+    let strict = try openCache { $0.maxBlobBytes = 1_000 }
+    let report = try strict.verify(repair: true)
+    XCTAssertEqual(report.unreadable.count, 1)
+    XCTAssertTrue(report.unreadable[0].contains(digest.hex), report.unreadable[0])
+    XCTAssertFalse(report.isClean)
+    XCTAssertTrue(strict.hasBlob(digest), "a blob that cannot be read now is not removed")
   }
 }

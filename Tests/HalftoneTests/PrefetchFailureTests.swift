@@ -61,7 +61,8 @@ final class PrefetchFailureTests: XCTestCase {
     // Bad records: the JSON line and the YAML front matter, each with its file and line.
     let problems = outcomes.filter { $0.errorKind == .invalidRecord }
     XCTAssertEqual(problems.count, 2, "\(problems)")
-    XCTAssertTrue(problems.contains { $0.record.hasSuffix("cases.jsonl") && $0.line == cases.count + 1 })
+    XCTAssertTrue(
+      problems.contains { $0.record.hasSuffix("cases.jsonl") && $0.line == cases.count + 1 })
     XCTAssertTrue(problems.contains { $0.record.hasSuffix("broken.md") && $0.line >= 1 })
     XCTAssertEqual(summary.ok, 2)
     XCTAssertEqual(summary.references, cases.count + 2)

@@ -10,8 +10,10 @@ final class PrefetchResumeTests: XCTestCase {
     let bench = try PrefetchBench()
     var lines: [String] = []
     for i in 0..<6 {
-      bench.origin.route("/img\(i).jpg", .always(.ok(Fixtures.photoJPEG(width: 900 + i, height: 700))))
-      lines.append(bench.jsonLine(url: bench.origin.url("/img\(i).jpg?width=300"), width: 300, height: 233))
+      bench.origin.route(
+        "/img\(i).jpg", .always(.ok(Fixtures.photoJPEG(width: 900 + i, height: 700))))
+      lines.append(
+        bench.jsonLine(url: bench.origin.url("/img\(i).jpg?width=300"), width: 300, height: 233))
     }
     try bench.write("a.jsonl", lines.joined(separator: "\n"))
     let first = try await bench.run()
@@ -29,8 +31,11 @@ final class PrefetchResumeTests: XCTestCase {
   /// `refresh` revalidates with conditional requests; a 304 keeps the stored original.
   func testRefreshRevalidatesWithConditionalRequests() async throws {
     let bench = try PrefetchBench()
-    bench.origin.route("/r.jpg", .revalidating(Fixtures.photoJPEG(width: 640, height: 480), contentType: "image/jpeg"))
-    try bench.write("a.jsonl", bench.jsonLine(url: bench.origin.url("/r.jpg"), width: 320, height: 240))
+    bench.origin.route(
+      "/r.jpg",
+      .revalidating(Fixtures.photoJPEG(width: 640, height: 480), contentType: "image/jpeg"))
+    try bench.write(
+      "a.jsonl", bench.jsonLine(url: bench.origin.url("/r.jpg"), width: 320, height: 240))
     _ = try await bench.run()
     let refreshed = try await bench.run { options, _ in options.refresh = true }
     XCTAssertEqual(refreshed.summary.ok, 1, "\(refreshed.outcomes)")
@@ -47,9 +52,12 @@ final class PrefetchResumeTests: XCTestCase {
     bench.origin.route("/copy.jpg", .always(.ok(bytes)))
     var lines: [String] = []
     for i in 0..<10 {
-      lines.append(bench.jsonLine(url: bench.origin.url("/same.jpg?width=\(200 + i)"), width: 200 + i, height: 150))
+      lines.append(
+        bench.jsonLine(
+          url: bench.origin.url("/same.jpg?width=\(200 + i)"), width: 200 + i, height: 150))
     }
-    lines.append(bench.jsonLine(url: bench.origin.url("/copy.jpg?width=200"), width: 200, height: 150))
+    lines.append(
+      bench.jsonLine(url: bench.origin.url("/copy.jpg?width=200"), width: 200, height: 150))
     try bench.write("a.jsonl", lines.joined(separator: "\n"))
     let run = try await bench.run()
     XCTAssertEqual(run.summary.ok, 11, "\(run.outcomes)")

@@ -16,7 +16,8 @@ final class SeedRecordTests: XCTestCase {
     let bench = try PrefetchBench()
     let master = Fixtures.photoJPEG(width: 3279, height: 2328, quality: 92)
     // What Fastly would serve for the query: a different image, so using it would show.
-    let transformed = try Fixtures.twoColourImage(width: 640, height: 480, left: [255, 0, 0], right: [0, 0, 255])
+    let transformed = try Fixtures.twoColourImage(
+      width: 640, height: 480, left: [255, 0, 0], right: [0, 0, 255])
     bench.origin.route(
       Self.seedPath,
       .always(.ok(master, contentType: "image/jpeg")).withQuery(
@@ -46,7 +47,9 @@ final class SeedRecordTests: XCTestCase {
     XCTAssertEqual(outcome.height, 480)
     XCTAssertEqual(outcome.format, "jpeg")
     XCTAssertEqual(outcome.fetchedURL, bench.origin.url(Self.seedPath))
-    XCTAssertEqual(outcome.sourceUrl, "https://www.usatoday.com/story/tech/2019/12/17/face-recognition/2680483001/")
+    XCTAssertEqual(
+      outcome.sourceUrl,
+      "https://www.usatoday.com/story/tech/2019/12/17/face-recognition/2680483001/")
     XCTAssertEqual(bench.origin.requestCount(target: Self.seedPath), 1)
     XCTAssertEqual(bench.origin.requestCount(target: Self.seedPath + Self.seedQuery), 0)
 
