@@ -11,19 +11,21 @@ struct ServeCommand: AsyncParsableCommand {
     commandName: "serve",
     abstract: "Serve cached blobs and thumbnails over HTTP.",
     discussion: """
-      Routes: GET|HEAD /blobs/{sha256}, /thumbnails?url=U[&width=W&height=H][&format=F][&sig=S],
-      /images?url=U, /healthz, /metrics. Prints "halftone: serving http://HOST:PORT" once
-      listening (with --port 0, the port the system picked). SIGTERM or SIGINT: stop accepting,
-      finish the requests in flight, exit.
+      Routes: GET|HEAD /blobs/{sha256}, \
+      /thumbnails?url=U[&width=W&height=H][&format=F][&sig=S], /images?url=U, /healthz, \
+      /metrics. Prints "halftone: serving http://HOST:PORT" once listening (with --port 0, the \
+      port the system picked). On SIGTERM or SIGINT it stops accepting connections, finishes \
+      the requests in flight and exits.
 
-      With a signing key file, every /thumbnails request must carry a valid sig (see
-      `halftone sign`). --on-demand makes missing thumbnails on request (fetch, render, store);
-      fetches refuse private and loopback addresses unless --allow-private-addresses.
+      With a signing key file, every /thumbnails request must carry a valid sig (see \
+      `halftone sign`). --on-demand makes missing thumbnails on request (fetch, render, \
+      store); those fetches refuse loopback and private addresses unless \
+      --allow-private-addresses.
 
-      Every option can also come from the environment (the flag wins): HALFTONE_CACHE,
-      HALFTONE_HOST, HALFTONE_PORT, HALFTONE_SIGNING_KEY_FILE, HALFTONE_ON_DEMAND=1,
-      HALFTONE_ALLOW_PRIVATE_ADDRESSES=1, HALFTONE_QUEUE, HALFTONE_WORKERS, HALFTONE_DEADLINE,
-      HALFTONE_LOG_LEVEL.
+      Every option can also come from the environment (the flag wins): HALFTONE_CACHE, \
+      HALFTONE_HOST, HALFTONE_PORT, HALFTONE_SIGNING_KEY_FILE, HALFTONE_ON_DEMAND=1, \
+      HALFTONE_ALLOW_PRIVATE_ADDRESSES=1, HALFTONE_QUEUE, HALFTONE_WORKERS, HALFTONE_DEADLINE, \
+      HALFTONE_MEMORY_CACHE_MB, HALFTONE_LOG_LEVEL.
       """
   )
 
@@ -55,6 +57,9 @@ struct ServeCommand: AsyncParsableCommand {
   @Option(help: "Seconds a request waits for an on-demand thumbnail before 504 (default 30).")
   var deadline: Double?
 
+  @Option(help: "Memory for hot small blobs, in MiB; 0 turns it off (default 64).")
+  var memoryCacheMb: Int?
+
   @Option(help: "Log level: trace, debug, info (access log), notice, warning, error, critical.")
   var logLevel: String?
 
@@ -64,7 +69,8 @@ struct ServeCommand: AsyncParsableCommand {
     let allowPrivate: Bool
     do {
       configuration = try makeConfiguration(environment)
-      allowPrivate = try allowPrivateAddresses
+      allowPrivate =
+        try allowPrivateAddresses
         ?? environment.bool("HALFTONE_ALLOW_PRIVATE_ADDRESSES") ?? false
     } catch let error as ServerSetupError {
       throw CommandFailure.usage(error.message)
@@ -136,6 +142,12 @@ struct ServeCommand: AsyncParsableCommand {
       try workers ?? environment.int("HALFTONE_WORKERS") ?? configuration.onDemandWorkers
     configuration.deadline =
       try deadline ?? environment.seconds("HALFTONE_DEADLINE") ?? configuration.deadline
+    if let megabytes = try memoryCacheMb ?? environment.int("HALFTONE_MEMORY_CACHE_MB") {
+      guard (0...65536).contains(megabytes) else {
+        throw ServerSetupError("--memory-cache-mb \(megabytes): expected 0–65536 MiB")
+      }
+      configuration.memoryCacheBytes = megabytes << 20
+    }
     if let keyFile = signingKeyFile ?? environment.string("HALFTONE_SIGNING_KEY_FILE") {
       configuration.signingKeys = try SigningKeys.load(path: keyFile)
     }

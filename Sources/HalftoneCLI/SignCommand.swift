@@ -9,10 +9,10 @@ struct SignCommand: ParsableCommand {
     commandName: "sign",
     abstract: "Print a signed /thumbnails URL for an image reference.",
     discussion: """
-      sig = URL-safe base64 (no padding) of HMAC-SHA256(first key, canonical query), where the
-      canonical query is every parameter but sig, percent-decoded, sorted by name then value,
-      re-encoded with only A-Z a-z 0-9 - . _ ~ left as is (upper-case %XX for every other byte),
-      joined with &. The printed query is already canonical.
+      sig = URL-safe base64 without padding of HMAC-SHA256(first key, canonical query). The \
+      canonical query is every parameter but sig, percent-decoded, sorted by name then value, \
+      re-encoded with only A-Z a-z 0-9 - . _ ~ kept as they are (every other byte as %XX, \
+      upper-case hex), joined with &. The printed query is already canonical.
 
       Environment: HALFTONE_SIGNING_KEY_FILE for --signing-key-file, HALFTONE_BASE for --base.
       """

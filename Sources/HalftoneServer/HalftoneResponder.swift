@@ -59,7 +59,8 @@ struct HalftoneResponder: HTTPResponder {
     }
     switch route {
     case .blobs:
-      return try blob(request, name: path.utf8.dropFirst(Self.blobPrefix.utf8.count),
+      return try blob(
+        request, name: path.utf8.dropFirst(Self.blobPrefix.utf8.count),
         includeBody: includeBody)
     case .thumbnails:
       return try await thumbnails.respond(to: request, includeBody: includeBody)
@@ -68,7 +69,8 @@ struct HalftoneResponder: HTTPResponder {
     case .healthz:
       return try health(includeBody: includeBody)
     case .metrics:
-      return text(metrics.exposition(), contentType: "text/plain; version=0.0.4; charset=utf-8",
+      return text(
+        metrics.exposition(), contentType: "text/plain; version=0.0.4; charset=utf-8",
         includeBody: includeBody)
     case .other:
       throw .notFound(
@@ -101,7 +103,8 @@ struct HalftoneResponder: HTTPResponder {
         message: "a blob is named by its SHA-256: 64 lowercase hex characters "
           + "(got \(name.count) bytes that are not)")
     }
-    guard let response = try blobs.respond(digest: digest, request: request, includeBody: includeBody)
+    guard
+      let response = try blobs.respond(digest: digest, request: request, includeBody: includeBody)
     else {
       throw .notFound("no blob sha256:\(digest.hex) in the cache")
     }
@@ -140,7 +143,8 @@ struct HalftoneResponder: HTTPResponder {
       target += "?" + Self.maskingSignature(query)
     }
     if target.utf8.count > 512 { target = String(target.prefix(512)) + "…" }
-    let seconds = Double(duration.components.seconds)
+    let seconds =
+      Double(duration.components.seconds)
       + Double(duration.components.attoseconds) / 1e18
     accessLog.info(
       "\(request.method.rawValue) \(target) \(status) \(bytes) \(String(format: "%.6f", seconds))")

@@ -21,6 +21,7 @@ public final class HalftoneServer: Sendable {
   let logger: Logger
   let accesses: AccessRecorder
   let hot: HotBlobs
+  let memo: LookupMemo
   let onDemand: OnDemandRenderer?
 
   /// - Parameters:
@@ -43,6 +44,9 @@ public final class HalftoneServer: Sendable {
       limit: configuration.maxPendingAccesses, logger: logger)
     hot = HotBlobs(
       budget: configuration.memoryCacheBytes, maxEntryBytes: configuration.memoryCacheMaxBlobBytes,
+      lifetime: .milliseconds(Int64(configuration.memoryCacheLifetime * 1000)))
+    memo = LookupMemo(
+      capacity: configuration.memoryCacheLifetime > 0 ? configuration.rememberedLookups : 0,
       lifetime: .milliseconds(Int64(configuration.memoryCacheLifetime * 1000)))
     if configuration.onDemand {
       guard let prefetcher else {
@@ -68,7 +72,7 @@ public final class HalftoneServer: Sendable {
       configuration: configuration, cache: cache, blobs: blobs,
       thumbnails: ThumbnailRoute(
         cache: cache, blobs: blobs, signingKeys: configuration.signingKeys, onDemand: onDemand,
-        metrics: metrics),
+        metrics: metrics, memo: memo),
       images: ImagesRoute(cache: cache), metrics: metrics, accessLog: logger)
     let host = configuration.host
     return Application(

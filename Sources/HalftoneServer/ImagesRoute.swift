@@ -12,7 +12,8 @@ struct ImagesRoute: Sendable {
   func respond(to request: Request, includeBody: Bool) throws(APIError) -> Response {
     let items = CanonicalQuery.items(Substring(request.uri.query ?? ""))
     for item in items where item.name != "url" {
-      throw .badRequest(.invalidSpec, "unknown parameter '\(item.name.prefix(64))': /images reads url")
+      throw .badRequest(
+        .invalidSpec, "unknown parameter '\(item.name.prefix(64))': /images reads url")
     }
     let urls = items.filter { $0.name == "url" }
     guard urls.count == 1, let url = urls.first?.value, !url.isEmpty else {

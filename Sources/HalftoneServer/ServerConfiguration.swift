@@ -38,8 +38,12 @@ public struct HalftoneServerConfiguration: Sendable {
   /// Largest blob kept in memory.
   public var memoryCacheMaxBlobBytes: Int = 1 << 20
   /// Seconds a blob stays in memory before it is read again (a blob removed by `gc` stops
-  /// being served after at most this long).
+  /// being served after at most this long), and seconds a `/thumbnails` hit is remembered
+  /// without asking the index (a thumbnail replaced by `prefetch --refresh` is served after at
+  /// most this long). 0 turns both off.
   public var memoryCacheLifetime: TimeInterval = 10
+  /// `/thumbnails` hits remembered at once.
+  public var rememberedLookups: Int = 10_000
   /// How often the access times of served blobs are written to the index (for LRU `gc`).
   /// Hits only record the digest in memory; the write happens here, off the request path.
   public var accessFlushInterval: TimeInterval = 5
@@ -77,6 +81,7 @@ public struct HalftoneServerConfiguration: Sendable {
     if !(memoryCacheLifetime.isFinite && memoryCacheLifetime >= 0) {
       return "memory cache lifetime must be >= 0 s"
     }
+    if rememberedLookups < 0 { return "remembered lookups must be >= 0" }
     if maxConnections < 1 { return "max connections must be at least 1, got \(maxConnections)" }
     if maxHeaderBytes < 1024 { return "max header bytes must be at least 1024" }
     return nil

@@ -15,6 +15,7 @@ import Logging
 /// | `HALFTONE_QUEUE` | `--queue` |
 /// | `HALFTONE_WORKERS` | `--workers` |
 /// | `HALFTONE_DEADLINE` | `--deadline` |
+/// | `HALFTONE_MEMORY_CACHE_MB` | `--memory-cache-mb` |
 /// | `HALFTONE_LOG_LEVEL` | `--log-level` |
 /// | `HALFTONE_BASE` | `halftone sign --base` |
 public struct ServerEnvironment: Sendable {
@@ -36,7 +37,8 @@ public struct ServerEnvironment: Sendable {
     switch value.lowercased() {
     case "1", "true", "yes", "on": return true
     case "0", "false", "no", "off": return false
-    default: throw ServerSetupError("\(name)=\(value): expected 1 or 0 (true/false, yes/no, on/off)")
+    default:
+      throw ServerSetupError("\(name)=\(value): expected 1 or 0 (true/false, yes/no, on/off)")
     }
   }
 

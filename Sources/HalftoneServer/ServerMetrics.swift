@@ -1,5 +1,5 @@
-import Metrics
 import Foundation
+import Metrics
 import Prometheus
 
 /// The server's metrics, recorded through swift-metrics into a Prometheus registry that this

@@ -17,6 +17,7 @@ struct ThumbnailRoute: Sendable {
   let signingKeys: SigningKeys
   let onDemand: OnDemandRenderer?
   let metrics: ServerMetrics
+  let memo: LookupMemo
 
   func respond(to request: Request, includeBody: Bool) async throws(APIError) -> Response {
     let items = CanonicalQuery.items(Substring(request.uri.query ?? ""))
@@ -24,22 +25,29 @@ struct ThumbnailRoute: Sendable {
     let query = try ThumbnailQuery(items: items)
     let spec = try query.spec()
 
-    // The auto formats the client accepts, best first, each as its own spec; then the plain one.
-    let negotiable = !spec.autoFormats.isEmpty
-    var offers: [ThumbnailSpec] = []
-    if negotiable {
-      let accepted = OutputFormat.accepted(byAcceptHeader: request.headers[.accept] ?? "")
-      offers = spec.autoFormats.filter(accepted.contains).map { spec.negotiated(accepting: [$0]) }
-    }
+    let offers = Self.offers(spec, accept: request.headers[.accept])
     let preferred = offers.first
     var extraHeaders: HTTPFields = [:]
-    if negotiable { extraHeaders[.vary] = "Accept" }
+    if !spec.autoFormats.isEmpty { extraHeaders[.vary] = "Accept" }
 
     let keys = (offers + [spec]).map(\.canonicalKey)
     let candidates = Self.candidateURLs(spec)
     let cache = self.cache
     let lookup: @Sendable () throws -> VariantRecord? = {
       try Self.lookup(cache: cache, urls: candidates, keys: keys)
+    }
+
+    // A recent hit for exactly these URLs and keys skips the index.
+    let memoKey = candidates.joined(separator: "\n") + "\n\n" + keys.joined(separator: "\n")
+    if let remembered = memo.thumbnail(for: memoKey, now: .now) {
+      if let response = try blobs.respond(
+        digest: remembered, request: request, includeBody: includeBody,
+        extraHeaders: extraHeaders)
+      {
+        metrics.recordThumbnailLookup(hit: true)
+        return response
+      }
+      memo.forget(memoKey)  // its blob is gone: ask the index again
     }
 
     let found: VariantRecord?
@@ -50,6 +58,7 @@ struct ThumbnailRoute: Sendable {
         digest: found.thumbnail, request: request, includeBody: includeBody,
         extraHeaders: extraHeaders)
     {
+      memo.remember(found.thumbnail, for: memoKey, now: .now)
       return response
     }
 
@@ -74,6 +83,14 @@ struct ThumbnailRoute: Sendable {
         message: "thumbnail \(variant.thumbnail.hex) vanished right after it was stored")
     }
     return response
+  }
+
+  /// The URL's auto formats that the client accepts, best first, each as its own spec (none when
+  /// the URL offers no choice).
+  static func offers(_ spec: ThumbnailSpec, accept: String?) -> [ThumbnailSpec] {
+    guard !spec.autoFormats.isEmpty else { return [] }
+    let accepted = OutputFormat.accepted(byAcceptHeader: accept ?? "")
+    return spec.autoFormats.filter(accepted.contains).map { spec.negotiated(accepting: [$0]) }
   }
 
   /// When keys are configured every request must carry exactly one valid `sig`.

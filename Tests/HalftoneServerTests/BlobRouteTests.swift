@@ -94,7 +94,8 @@ final class BlobRouteTests: XCTestCase {
     XCTAssertEqual(list.status, 304)
 
     let other = try await harness.get(
-      "/blobs/\(digest.hex)", headers: [("If-None-Match", "\"\(String(repeating: "0", count: 64))\"")])
+      "/blobs/\(digest.hex)",
+      headers: [("If-None-Match", "\"\(String(repeating: "0", count: 64))\"")])
     XCTAssertEqual(other.status, 200)
   }
 
@@ -201,7 +202,8 @@ final class BlobRouteTests: XCTestCase {
 
   func testOtherMethodsAndRoutes() async throws {
     let digest = try harness.cache.putBlob(FakeImage.jpeg("m"))
-    let post = try await RawHTTPClient.get(port: harness.port, "/blobs/\(digest.hex)", method: "POST")
+    let post = try await RawHTTPClient.get(
+      port: harness.port, "/blobs/\(digest.hex)", method: "POST")
     XCTAssertEqual(post.status, 405)
     XCTAssertEqual(post.header("Allow"), "GET, HEAD")
     XCTAssertEqual(post.errorKind, "method_not_allowed")
@@ -216,7 +218,8 @@ final class BlobRouteTests: XCTestCase {
   }
 
   func testOversizedRequestsAreRefused() async throws {
-    let hugeTarget = try await harness.get("/thumbnails?url=" + String(repeating: "a", count: 200_000))
+    let hugeTarget = try await harness.get(
+      "/thumbnails?url=" + String(repeating: "a", count: 200_000))
     // Past the parser's header budget the request line itself is refused (400, connection
     // closed) before any of it is buffered further; between 8 KB and that, 414 (see above).
     XCTAssertEqual(hugeTarget.status, 400)

@@ -20,7 +20,8 @@ final class OnDemandTests: XCTestCase {
   }
 
   private func start(
-    allowPrivate: Bool = true, _ configure: @escaping (inout HalftoneServerConfiguration) -> Void = { _ in }
+    allowPrivate: Bool = true,
+    _ configure: @escaping (inout HalftoneServerConfiguration) -> Void = { _ in }
   ) async throws -> ServerHarness {
     let harness = try await ServerHarness.start(
       configure: configure, onDemand: true, allowPrivate: allowPrivate)
@@ -121,7 +122,8 @@ final class OnDemandTests: XCTestCase {
 
     var rejected: [HTTPReply] = []
     for name in ["b", "c", "d"] {
-      rejected.append(try await harness.get(try thumbnailsPath(origin.url("/\(name).jpg?width=50"))))
+      rejected.append(
+        try await harness.get(try thumbnailsPath(origin.url("/\(name).jpg?width=50"))))
     }
     for reply in rejected {
       XCTAssertEqual(reply.status, 503, reply.text)

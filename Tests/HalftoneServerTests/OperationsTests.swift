@@ -25,20 +25,7 @@ final class OperationsTests: XCTestCase {
   }
 
   func testHealthzFailsWhenTheIndexCannotAnswer() async throws {
-    // Another process breaks the schema under the running server (SQLite, through Python's
-    // sqlite3 module): the next query fails, and /healthz must say so.
-    let index = harness.root.appendingPathComponent("index.sqlite").path
-    let python = Process()
-    python.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    python.arguments = [
-      "python3", "-c",
-      "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); "
-        + "c.execute('ALTER TABLE sources RENAME TO sources_gone'); c.commit()",
-      index,
-    ]
-    try python.run()
-    python.waitUntilExit()
-    XCTAssertEqual(python.terminationStatus, 0)
+    try harness.breakIndex()
 
     let reply = try await harness.get("/healthz")
     XCTAssertEqual(reply.status, 503, reply.text)
@@ -139,6 +126,7 @@ final class OperationsTests: XCTestCase {
     let theirs = try await other.get("/metrics")
     try await other.stop()
     XCTAssertFalse(mine.text.contains(#"route="healthz""#), mine.text)
-    XCTAssertTrue(theirs.text.contains(#"halftone_http_requests_total{route="healthz",status="200"} 1"#))
+    XCTAssertTrue(
+      theirs.text.contains(#"halftone_http_requests_total{route="healthz",status="200"} 1"#))
   }
 }

@@ -80,6 +80,22 @@ final class ServerHarness: @unchecked Sendable {
     try await RawHTTPClient.get(port: port, target, method: "HEAD", headers: headers)
   }
 
+  /// Breaks the index's schema from another process (SQLite through Python's sqlite3 module),
+  /// so every later query of the server fails.
+  func breakIndex() throws {
+    let python = Process()
+    python.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    python.arguments = [
+      "python3", "-c",
+      "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); "
+        + "c.execute('ALTER TABLE sources RENAME TO sources_gone'); c.commit()",
+      root.appendingPathComponent("index.sqlite").path,
+    ]
+    try python.run()
+    python.waitUntilExit()
+    XCTAssertEqual(python.terminationStatus, 0, "python3 could not alter the index")
+  }
+
   // MARK: Seeding the cache without the network
 
   /// Stores `bytes` as the original of `url`.

@@ -8,7 +8,8 @@ final class ThumbnailRouteTests: XCTestCase {
   var harness: ServerHarness!
 
   override func setUp() async throws {
-    harness = try await ServerHarness.start()
+    // These tests change the index between requests: no remembered lookups.
+    harness = try await ServerHarness.start { $0.memoryCacheLifetime = 0 }
   }
 
   override func tearDown() async throws {
@@ -44,7 +45,8 @@ final class ThumbnailRouteTests: XCTestCase {
 
     // The same thumbnail answers conditional, partial and HEAD requests like a blob.
     let path = try thumbnailsPath(url, width: 320, height: 180)
-    let conditional = try await harness.get(path, headers: [("If-None-Match", "\"\(thumbnail.hex)\"")])
+    let conditional = try await harness.get(
+      path, headers: [("If-None-Match", "\"\(thumbnail.hex)\"")])
     XCTAssertEqual(conditional.status, 304)
     let partial = try await harness.get(path, headers: [("Range", "bytes=0-2")])
     XCTAssertEqual(partial.status, 206)
@@ -131,7 +133,8 @@ final class ThumbnailRouteTests: XCTestCase {
   }
 
   func testMissIs404WithJSONBody() async throws {
-    let reply = try await harness.get(try thumbnailsPath("https://cdn.example.com/none.jpg?width=10"))
+    let reply = try await harness.get(
+      try thumbnailsPath("https://cdn.example.com/none.jpg?width=10"))
     XCTAssertEqual(reply.status, 404)
     XCTAssertEqual(reply.header("Content-Type"), "application/json; charset=utf-8")
     let object = try XCTUnwrap(JSONSerialization.jsonObject(with: reply.body) as? [String: Any])
@@ -161,6 +164,28 @@ final class ThumbnailRouteTests: XCTestCase {
       let reply = try await harness.get(target)
       XCTAssertEqual(reply.status, 400, target)
       XCTAssertEqual(reply.errorKind, kind, "\(target): \(reply.text)")
+    }
+  }
+
+  func testRecentHitsAreRememberedForTheirLifetime() async throws {
+    let url = "https://cdn.example.com/img/memo.jpg?width=300"
+    let spec = try ThumbnailSpec.parse(url: url)
+    for lifetime in [0.0, 3600] {
+      let harness = try await ServerHarness.start { $0.memoryCacheLifetime = lifetime }
+      let original = try harness.seedOriginal(url: spec.masterURL, bytes: FakeImage.jpeg("m"))
+      try harness.seedThumbnail(
+        original: original, spec: spec, bytes: FakeImage.jpeg("memo"), format: .jpeg)
+      let first = try await harness.get(try thumbnailsPath(url))
+      XCTAssertEqual(first.status, 200)
+      // From now on every index read fails.
+      try harness.breakIndex()
+      let second = try await harness.get(try thumbnailsPath(url))
+      if lifetime > 0 {
+        XCTAssertEqual(second.status, 200, "remembered hit, no index read")
+      } else {
+        XCTAssertEqual(second.status, 500, "without memory every hit reads the index")
+      }
+      try await harness.stop()
     }
   }
 }
