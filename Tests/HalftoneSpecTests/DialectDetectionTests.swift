@@ -39,7 +39,10 @@ final class DialectDetectionTests: XCTestCase {
         "https://static.example.com/a.jpg?id=5&v=2"
       ),
       ("https://static.example.com/a.jpg", .none, "https://static.example.com/a.jpg"),
-      ("HTTPS://Static.Example.COM/a.jpg?v=1#top", .none, "HTTPS://Static.Example.COM/a.jpg?v=1#top"),
+      (
+        "HTTPS://Static.Example.COM/a.jpg?v=1#top", .none,
+        "HTTPS://Static.Example.COM/a.jpg?v=1#top"
+      ),
       ("http://[::1]:8080/a.jpg?width=10", .fastly, "http://[::1]:8080/a.jpg"),
     ]
     for testCase in cases {
