@@ -121,8 +121,7 @@ public final class Prefetcher: Sendable {
     case .asWritten:
       return [(spec.imageURL, spec.masterURL != spec.imageURL)]
     case .master:
-      if spec.masterURL == spec.imageURL { return [(spec.imageURL, false)] }
-      return [(spec.masterURL, false), (spec.imageURL, true)]
+      return spec.sourceURLCandidates.map { ($0, $0 != spec.masterURL) }
     }
   }
 

@@ -62,11 +62,7 @@ struct LookupCommand: AsyncParsableCommand {
     spec: ThumbnailSpec, url: String, in cache: Cache, all: Bool
   ) throws(StoreError) -> LookupResult {
     var result = LookupResult(url: url, specKey: spec.canonicalKey)
-    var candidates: [String] = []
-    for candidate in [spec.masterURL, spec.imageURL] where !candidate.isEmpty {
-      if !candidates.contains(candidate) { candidates.append(candidate) }
-    }
-    for candidate in candidates {
+    for candidate in spec.sourceURLCandidates {
       guard let source = try cache.source(forURL: candidate) else { continue }
       result.original = LookupResult.Blob(
         digest: source.original, path: cache.blobURL(source.original)?.path, bytes: source.bytes,

@@ -1,13 +1,8 @@
-/// One `name=value` pair of a request query, percent-decoded.
-public struct QueryItem: Sendable, Hashable {
-  public var name: String
-  public var value: String
+import HalftoneSpec
 
-  public init(name: String, value: String) {
-    self.name = name
-    self.value = value
-  }
-}
+/// One `name=value` pair of a request query, percent-decoded: the same reading as the CDN
+/// queries the spec parses.
+public typealias QueryItem = QueryParameter
 
 /// The query language of `/thumbnails` and `/images`, and the canonical form signatures cover.
 ///
@@ -23,14 +18,7 @@ public struct QueryItem: Sendable, Hashable {
 public enum CanonicalQuery {
   /// Splits and decodes `query` (the text after `?`, without it).
   public static func items(_ query: Substring) -> [QueryItem] {
-    query.split(separator: "&", omittingEmptySubsequences: true).map { pair in
-      guard let equals = pair.firstIndex(of: "=") else {
-        return QueryItem(name: percentDecoded(pair), value: "")
-      }
-      return QueryItem(
-        name: percentDecoded(pair[..<equals]),
-        value: percentDecoded(pair[pair.index(after: equals)...]))
-    }
+    QueryString.parameters(query)
   }
 
   /// The canonical text of `items` without `excluding` (normally `sig`).
@@ -65,28 +53,6 @@ public enum CanonicalQuery {
   /// `canonicalEncoded` of a string's UTF-8.
   public static func canonicalEncoded(_ text: String) -> String { canonicalEncoded(text.utf8) }
 
-  /// Decodes `%XX` escapes as UTF-8 (invalid UTF-8 becomes U+FFFD); a `%` without two hex digits
-  /// after it is kept literally.
-  public static func percentDecoded(_ text: Substring) -> String {
-    guard text.utf8.contains(UInt8(ascii: "%")) else { return String(text) }
-    let utf8 = Array(text.utf8)
-    var bytes: [UInt8] = []
-    bytes.reserveCapacity(utf8.count)
-    var index = 0
-    while index < utf8.count {
-      if utf8[index] == UInt8(ascii: "%"), index + 2 < utf8.count,
-        let high = hexValue(utf8[index + 1]), let low = hexValue(utf8[index + 2])
-      {
-        bytes.append(high << 4 | low)
-        index += 3
-      } else {
-        bytes.append(utf8[index])
-        index += 1
-      }
-    }
-    return String(decoding: bytes, as: UTF8.self)
-  }
-
   private static let hexDigits = Array("0123456789ABCDEF".utf8)
 
   private static func isUnreserved(_ byte: UInt8) -> Bool {
@@ -96,15 +62,6 @@ public enum CanonicalQuery {
       UInt8(ascii: "_"), UInt8(ascii: "~"):
       true
     default: false
-    }
-  }
-
-  private static func hexValue(_ byte: UInt8) -> UInt8? {
-    switch byte {
-    case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
-    case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
-    case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
-    default: nil
     }
   }
 }

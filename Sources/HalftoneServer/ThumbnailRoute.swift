@@ -31,7 +31,7 @@ struct ThumbnailRoute: Sendable {
     if !spec.autoFormats.isEmpty { extraHeaders[.vary] = "Accept" }
 
     let keys = (offers + [spec]).map(\.canonicalKey)
-    let candidates = Self.candidateURLs(spec)
+    let candidates = spec.sourceURLCandidates
     let cache = self.cache
     let lookup: @Sendable () throws -> VariantRecord? = {
       try Self.lookup(cache: cache, urls: candidates, keys: keys)
@@ -112,12 +112,6 @@ struct ThumbnailRoute: Sendable {
         message: "sig does not match this URL under any configured key "
           + "(sign the exact parameters with `halftone sign`)")
     }
-  }
-
-  /// The URLs an original may be stored under, in the prefetcher's order: master, then as written.
-  static func candidateURLs(_ spec: ThumbnailSpec) -> [String] {
-    spec.masterURL == spec.imageURL || spec.masterURL.isEmpty
-      ? [spec.imageURL] : [spec.masterURL, spec.imageURL]
   }
 
   /// The first stored thumbnail: for each candidate URL's original, each key in order.

@@ -1,14 +1,20 @@
 /// One `name=value` pair of a query, percent-decoded.
-struct QueryParameter: Hashable, Sendable {
-  var name: String
-  var value: String
+public struct QueryParameter: Hashable, Sendable {
+  public var name: String
+  public var value: String
+
+  public init(name: String, value: String) {
+    self.name = name
+    self.value = value
+  }
 }
 
 /// Splits and decodes query strings. Our own parser (not Foundation's) so that `%2C` and `,` both
 /// become `,`, `+` stays `+` (no CDN here uses it for spaces), and malformed escapes are kept as
 /// written (the value is then rejected, or ignored, by the parameter that reads it).
-enum QueryString {
-  static func parameters(_ query: Substring) -> [QueryParameter] {
+public enum QueryString {
+  /// Splits `query` (the text after `?`) on `&` and each part on its first `=`, decoding both.
+  public static func parameters(_ query: Substring) -> [QueryParameter] {
     query.split(separator: "&", omittingEmptySubsequences: true).map { pair in
       guard let equals = pair.firstIndex(of: "=") else {
         return QueryParameter(name: percentDecoded(pair), value: "")
@@ -20,7 +26,7 @@ enum QueryString {
   }
 
   /// Decodes `%XX` escapes as UTF-8; an escape that is not two hex digits is kept literally.
-  static func percentDecoded(_ text: Substring) -> String {
+  public static func percentDecoded(_ text: Substring) -> String {
     guard text.contains("%") else { return String(text) }
     var bytes: [UInt8] = []
     bytes.reserveCapacity(text.utf8.count)
