@@ -1,6 +1,8 @@
 // Non-variadic wrappers over libvips 8.14; see include/vips_shim.h for the contract.
 #include "CHalftone.h"
 
+#include <math.h>
+
 // MARK: Runtime
 
 int hvips_init(void) {
@@ -111,18 +113,74 @@ int hvips_extract_area(VipsImage *in, VipsImage **out, int left, int top, int wi
   return vips_extract_area(in, out, left, top, width, height, NULL);
 }
 
+// Catmull-Rom (a = -0.5: the kernel of libvips' "bicubic" interpolator) at distance u.
+static double catmull_rom(double u) {
+  u = fabs(u);
+  if (u < 1) return (1.5 * u - 2.5) * u * u + 1;
+  if (u < 2) return ((-0.5 * u + 2.5) * u - 4) * u + 2;
+  return 0;
+}
+
+// A 4-tap mask (4x1, or 1x4 when `vertical`) that makes pixel X of its convolution sample the
+// input at X - 1 + d: vips_conv centres a 4-wide mask on its third tap. Integer weights out of 64
+// keep libvips on its vectorised integer path for 8- and 16-bit images.
+static VipsImage *shift_mask(double d, int vertical) {
+  VipsImage *mask = vertical ? vips_image_new_matrix(1, 4) : vips_image_new_matrix(4, 1);
+  if (!mask) return NULL;
+  double sum = 0;
+  for (int i = 0; i < 4; i++) {
+    double weight = rint(catmull_rom(i - 1 - d) * 64);
+    *VIPS_MATRIX(mask, vertical ? 0 : i, vertical ? i : 0) = weight;
+    sum += weight;
+  }
+  vips_image_set_double(mask, "scale", sum);
+  vips_image_set_double(mask, "offset", 0);
+  return mask;
+}
+
+// Convolves `*image` (consumed) with a shift mask; returns 0 on success.
+static int shift_along(VipsImage **image, double d, int vertical) {
+  VipsImage *mask = shift_mask(d, vertical);
+  if (!mask) return -1;
+  VipsPrecision precision =
+    vips_band_format_isint((*image)->BandFmt) ? VIPS_PRECISION_INTEGER : VIPS_PRECISION_FLOAT;
+  VipsImage *shifted;
+  int result = vips_conv(*image, &shifted, mask, "precision", precision, NULL);
+  g_object_unref(mask);
+  g_object_unref(*image);
+  *image = result == 0 ? shifted : NULL;
+  return result;
+}
+
 int hvips_subpixel_extract(
   VipsImage *in, VipsImage **out, double dx, double dy, int width, int height) {
-  VipsInterpolate *bicubic = vips_interpolate_new("bicubic");
-  if (!bicubic) return -1;
-  VipsArrayInt *area = vips_array_int_newv(4, 0, 0, width, height);
-  // A pure translation: output (X, Y) = input (X + dx, Y + dy). Translations do not depend on the
-  // pixel-centre convention, so no half-pixel correction is needed.
-  int result = vips_affine(
-    in, out, 1.0, 0.0, 0.0, 1.0, "interpolate", bicubic, "odx", -dx, "ody", -dy, "oarea", area,
-    "extend", VIPS_EXTEND_COPY, NULL);
-  vips_area_unref(VIPS_AREA(area));
-  g_object_unref(bicubic);
+  // A separable 4-tap convolution rather than vips_affine: same bicubic kernel, but the general
+  // affine costs about 180 instructions a sample against about 20 (measured with callgrind on a
+  // 2048 px WebP: the affine took as much as the Lanczos3 resize). Axes with no fraction are not
+  // convolved at all.
+  double left = floor(dx), top = floor(dy);
+  double fx = dx - left, fy = dy - top;
+  // Two pixels of repeated edge on every side cover the taps (1 before, 2 after) and any rounding
+  // of the requested size past the border.
+  const int margin = 2;
+  int canvas_width = VIPS_MAX(in->Xsize, (int)left + width + 1) + 2 * margin;
+  int canvas_height = VIPS_MAX(in->Ysize, (int)top + height + 1) + 2 * margin;
+  VipsImage *image;
+  if (vips_embed(
+        in, &image, margin, margin, canvas_width, canvas_height, "extend", VIPS_EXTEND_COPY,
+        NULL) != 0)
+    return -1;
+  int x = (int)left + margin, y = (int)top + margin;
+  if (fx > 1e-6) {
+    if (shift_along(&image, fx, 0) != 0) return -1;
+    x += 1;
+  }
+  if (fy > 1e-6) {
+    if (shift_along(&image, fy, 1) != 0) return -1;
+    y += 1;
+  }
+  int result = vips_extract_area(image, out, x, y, width, height, NULL);
+  g_object_unref(image);
   return result;
 }
 

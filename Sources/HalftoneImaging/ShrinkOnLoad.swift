@@ -19,8 +19,12 @@ struct ShrinkOnLoad: Equatable, Sendable {
   }
 
   /// Chooses the reduction for cropping `region` (stored pixels) and resizing it to
-  /// `targetWidth`×`targetHeight` (stored orientation). Like libvips' thumbnail.c it keeps at least
-  /// a factor of two for the final Lanczos3 resize, which is what keeps aliasing out.
+  /// `targetWidth`×`targetHeight` (stored orientation). JPEG keeps at least a factor of two for the
+  /// final Lanczos3 resize, as libvips' thumbnail.c does: DCT scaling is a crude filter and the
+  /// resize is what keeps aliasing out. WebP decodes at the target scale, as thumbnail.c does too:
+  /// libwebp's scaler averages areas, so it filters as well as the resize would (measured on a
+  /// 2048 px photo: 47.6 dB vs 47.4 dB with 2× headroom against a full crop-then-resize), and the
+  /// headroom made the Lanczos3 resize 4× the pixels (2× the instructions of the whole render).
   static func choose(
     format: SourceFormat, region: PixelRect, targetWidth: Int, targetHeight: Int
   ) -> ShrinkOnLoad {
@@ -30,8 +34,8 @@ struct ShrinkOnLoad: Equatable, Sendable {
     case .jpeg:
       let shrink = [8, 4, 2].first { Double($0) <= ratio / 2 } ?? 1
       return ShrinkOnLoad(jpegShrink: shrink)
-    case .webp where ratio > 2:
-      return ShrinkOnLoad(webpScale: 2 / ratio)
+    case .webp where ratio > 1:
+      return ShrinkOnLoad(webpScale: 1 / ratio)
     default:
       return ShrinkOnLoad()
     }

@@ -23,6 +23,24 @@ final class VipsWrapperTests: XCTestCase {
     XCTAssertEqual(try psnr(pixels, reference), .infinity)
   }
 
+  /// The sub-pixel crop (a Catmull-Rom shift, which reproduces a linear ramp) samples the source at
+  /// (X + x, Y + y), and repeats edge pixels past the border.
+  func testSubpixelExtractSamplesAtTheFractionalOrigin() throws {
+    let (width, height) = (40, 8)
+    var ramp: [UInt8] = []
+    for y in 0..<height { for x in 0..<width { ramp.append(UInt8(4 * x + 8 * y)) } }
+    let image = try VipsImage(pixels: ramp, width: width, height: height, bands: 1, space: .bw)
+    let shifted = try image.subpixelExtract(x: 10.25, y: 2.5, width: 16, height: 4).materialized()
+    XCTAssertEqual([shifted.width, shifted.height], [16, 4])
+    for (x, y) in [(0, 0), (7, 1), (15, 3)] {
+      let expected = 4 * (Double(x) + 10.25) + 8 * (Double(y) + 2.5)
+      XCTAssertEqual(try shifted.pixel(x: x, y: y)[0], expected, accuracy: 1, "at \(x),\(y)")
+    }
+    // Past the right edge every tap reads the repeated last column.
+    let edge = try image.subpixelExtract(x: 30.5, y: 0, width: 12, height: 1).materialized()
+    XCTAssertEqual(try edge.pixel(x: 11, y: 0)[0], 4 * 39, accuracy: 1)
+  }
+
   func testErrorsCarryLibvipsMessage() throws {
     let image = try VipsImage.black(width: 10, height: 10)
     XCTAssertThrowsError(try image.extractArea(x: 5, y: 5, width: 10, height: 10)) { error in

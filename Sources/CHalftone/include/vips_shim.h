@@ -78,7 +78,8 @@ int hvips_rot(VipsImage *in, VipsImage **out, int degrees);
 int hvips_flip(VipsImage *in, VipsImage **out, int horizontal);
 int hvips_extract_area(VipsImage *in, VipsImage **out, int left, int top, int width, int height);
 /// Shifts the image by a sub-pixel amount and cuts `width`×`height`: output pixel (x, y) samples
-/// the input at (x + dx, y + dy). Bicubic interpolation, edge pixels repeated (no black fringe).
+/// the input at (x + dx, y + dy). Bicubic (Catmull-Rom) as a separable 4-tap convolution, edge
+/// pixels repeated (no black fringe).
 int hvips_subpixel_extract(
   VipsImage *in, VipsImage **out, double dx, double dy, int width, int height);
 /// Places the image at (`left`, `top`) in a `width`×`height` canvas, filling by repeating edge
