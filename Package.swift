@@ -9,6 +9,10 @@ let package = Package(
   products: [
     .executable(name: "halftone", targets: ["HalftoneCLI"]),
     .library(name: "Halftone", targets: ["Halftone"]),
+    // For Benchmarks/, a package of its own that measures the stages one by one.
+    .library(name: "HalftoneSpec", targets: ["HalftoneSpec"]),
+    .library(name: "HalftoneImaging", targets: ["HalftoneImaging"]),
+    .library(name: "HalftoneStore", targets: ["HalftoneStore"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
