@@ -194,9 +194,7 @@ public final class Prefetcher: Sendable {
       url: url, original: digest, format: response.format, bytes: response.body.count,
       contentType: response.contentType, etag: response.etag,
       lastModified: response.lastModified, width: header?.width, height: header?.height)
-    return StoredOriginal(
-      url: url, digest: digest, asWritten: asWritten, bytes: response.body,
-      fetchedBytes: response.body.count)
+    return StoredOriginal(url: url, digest: digest, asWritten: asWritten, bytes: response.body)
   }
 
   // MARK: Thumbnail → store
@@ -260,15 +258,12 @@ public struct StoredOriginal: Sendable {
   /// Fetched from the URL as written rather than the master.
   public internal(set) var asWritten: Bool
   var bytes: Data?
-  /// Bytes transferred for it by this run (0 when it came from the cache).
-  public var fetchedBytes = 0
 
-  init(url: String, digest: Digest, asWritten: Bool, bytes: Data?, fetchedBytes: Int = 0) {
+  init(url: String, digest: Digest, asWritten: Bool, bytes: Data?) {
     self.url = url
     self.digest = digest
     self.asWritten = asWritten
     self.bytes = bytes
-    self.fetchedBytes = fetchedBytes
   }
 
   init(source: SourceRecord, asWritten: Bool) {

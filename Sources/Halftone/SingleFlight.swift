@@ -6,8 +6,6 @@
 /// nothing is remembered (and memory does not grow) once results are stored.
 public actor SingleFlight<Key: Hashable & Sendable, Value: Sendable> {
   private var inFlight: [Key: Task<Result<Value, any Error>, Never>] = [:]
-  /// How many times work actually started (for tests and metrics).
-  public private(set) var started = 0
 
   public init() {}
 
@@ -18,7 +16,6 @@ public actor SingleFlight<Key: Hashable & Sendable, Value: Sendable> {
     if let existing = inFlight[key] {
       return try await existing.value.get()
     }
-    started += 1
     let task = Task { () -> Result<Value, any Error> in
       do { return .success(try await work()) } catch { return .failure(error) }
     }
@@ -27,7 +24,4 @@ public actor SingleFlight<Key: Hashable & Sendable, Value: Sendable> {
     inFlight[key] = nil
     return try result.get()
   }
-
-  /// Number of keys with work in flight now.
-  public var count: Int { inFlight.count }
 }

@@ -1,7 +1,7 @@
 import Dispatch
 
 /// An async counting semaphore: at most `limit` holders at once, the others wait in FIFO order.
-/// Used to bound CPU-bound work (thumbnailing, one per core) and queues (on-demand requests).
+/// Used to bound CPU-bound work: thumbnail renders, one per core (prefetch) or per worker (server).
 public actor WorkLimiter {
   public let limit: Int
   private var holders = 0
@@ -12,9 +12,6 @@ public actor WorkLimiter {
     self.limit = limit
   }
 
-  /// Holders plus waiters: the queue depth a server reports and bounds.
-  public var depth: Int { holders + waiters.count }
-
   /// Waits for a slot.
   public func acquire() async {
     if holders < limit {
@@ -22,13 +19,6 @@ public actor WorkLimiter {
       return
     }
     await withCheckedContinuation { waiters.append($0) }
-  }
-
-  /// Takes a slot only if one is free now.
-  public func tryAcquire() -> Bool {
-    guard holders < limit else { return false }
-    holders += 1
-    return true
   }
 
   /// Gives a slot back, handing it straight to the longest waiter if there is one.
