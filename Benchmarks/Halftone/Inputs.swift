@@ -4,7 +4,9 @@ import HalftoneImaging
 /// Source images for the thumbnail benchmarks, made in-process with libvips (nothing is committed
 /// or fetched), or read from `HALFTONE_BENCH_IMAGES` when set.
 enum InputFormat: String, CaseIterable {
-  case jpeg, progressiveJPEG = "jpeg-progressive", png, webp
+  case jpeg
+  case progressiveJPEG = "jpeg-progressive"
+  case png, webp
 }
 
 /// The source sizes measured: a web-sized article master and a 12 MP camera original.

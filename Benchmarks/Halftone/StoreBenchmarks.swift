@@ -27,9 +27,9 @@ func registerStoreBenchmarks() {
     }
   }
 
-  // As a prefetch stores: several writers at once (the file system batches their fsyncs into
-  // fewer journal commits). 1,000 puts per iteration, shared by 4 threads; wall clock and
-  // throughput are per put.
+  // As a prefetch stores: several writers at once, whose puts the store groups so that they
+  // share barriers (see GroupCommit). 1,000 puts per iteration, shared by 4 threads; wall clock
+  // and throughput are per put.
   let writers = 4
   let concurrent = ScratchCache()
   Benchmark(
@@ -54,6 +54,32 @@ func registerStoreBenchmarks() {
     try concurrent.open(durable: true)
   } teardown: {
     concurrent.remove()
+  }
+
+  // A batch as `Cache.putBlobs` stores it: 32 blobs share one data barrier and one name barrier
+  // (syncfs). 1,000 puts per iteration; wall clock and throughput are per put.
+  let batched = ScratchCache()
+  Benchmark(
+    "store/put blobs/100 KB fsync, batches of 32",
+    configuration: .init(
+      metrics: [.wallClock, .throughput], scalingFactor: .kilo, maxDuration: .seconds(5),
+      maxIterations: 20)
+  ) { (benchmark: Benchmark, cache: Cache) in
+    let blobs = (0..<benchmark.scaledIterations.count).map { _ in
+      batched.nextUniqueBlob(bytes: blobBytes)
+    }
+    var failures = 0
+    benchmark.startMeasurement()
+    for start in stride(from: 0, to: blobs.count, by: 32) {
+      let batch = Array(blobs[start..<min(start + 32, blobs.count)])
+      failures += cache.putBlobs(batch).filter { (try? $0.get()) == nil }.count
+    }
+    benchmark.stopMeasurement()
+    if failures > 0 { benchmark.error("\(failures) puts failed") }
+  } setup: {
+    try batched.open(durable: true)
+  } teardown: {
+    batched.remove()
   }
 
   let reads = ScratchCache()
@@ -126,9 +152,10 @@ final class ScratchCache: @unchecked Sendable {
   }
 
   func open(durable: Bool) throws -> Cache {
-    let parent = ProcessInfo.processInfo.environment["HALFTONE_BENCH_DIR"].map {
-      URL(fileURLWithPath: $0)
-    } ?? FileManager.default.temporaryDirectory
+    let parent =
+      ProcessInfo.processInfo.environment["HALFTONE_BENCH_DIR"].map {
+        URL(fileURLWithPath: $0)
+      } ?? FileManager.default.temporaryDirectory
     let directory = parent.appendingPathComponent("halftone-bench-\(UUID().uuidString)")
     self.directory = directory
     var options = CacheOptions()

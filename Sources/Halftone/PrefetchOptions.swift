@@ -15,10 +15,14 @@ public struct PrefetchOptions: Sendable {
   public var fetchMode: FetchMode = .master
   /// Revalidate cached originals with conditional requests instead of trusting the cache.
   public var refresh = false
-  /// References in flight at once (the I/O-bound stage). Bounds memory: each holds one original.
+  /// References in flight at once (the I/O-bound stage). Bounds memory: each holds at most one
+  /// original while it downloads (not while it waits for a render: it is in the cache by then).
   public var concurrency = 32
   /// Thumbnails rendered at once (the CPU-bound stage): one per core by default.
   public var thumbnailWorkers = max(1, ProcessInfo.processInfo.activeProcessorCount)
+  /// Store operations (hash, blob write with fsync, index write) at once. Several, so that
+  /// concurrent blob writes share their fsyncs.
+  public var storeWorkers = 8
   /// Sources with more pixels than this are refused from their header.
   public var maxPixels = 100_000_000
 

@@ -17,6 +17,9 @@ public final class Prefetcher: Sendable {
   public let thumbnailer: Thumbnailer
   public let options: PrefetchOptions
   private let renders: WorkLimiter
+  /// Hashing, blob writes (fsync) and index writes: blocking, so they run on their own threads,
+  /// several at once so that the store can group their fsyncs (see `Cache.putBlob`).
+  private let storing: WorkLimiter
   private let originals = SingleFlight<String, StoredOriginal>()
   private let thumbnails = SingleFlight<String, VariantRecord>()
 
@@ -26,6 +29,7 @@ public final class Prefetcher: Sendable {
     self.options = options
     self.thumbnailer = Thumbnailer(maxPixels: options.maxPixels)
     self.renders = WorkLimiter(limit: options.thumbnailWorkers)
+    self.storing = WorkLimiter(limit: options.storeWorkers)
   }
 
   /// Processes every item, at most `options.concurrency` references at once, reading records only
@@ -165,7 +169,7 @@ public final class Prefetcher: Sendable {
   private func loadOrFetch(_ url: String, asWritten: Bool) async throws -> StoredOriginal {
     let known = try usableSource(url)
     if let known, !options.refresh {
-      return try StoredOriginal(source: known, asWritten: asWritten).loaded(from: cache)
+      return StoredOriginal(source: known, asWritten: asWritten)
     }
     do {
       return try await fetchAndStore(url, asWritten: asWritten, revalidating: known)
@@ -186,15 +190,22 @@ public final class Prefetcher: Sendable {
     let response = try await fetcher.fetch(request)
     if response.notModified, let known {
       _ = try cache.recordNotModified(url: url)
-      return try StoredOriginal(source: known, asWritten: asWritten).loaded(from: cache)
+      return StoredOriginal(source: known, asWritten: asWritten)
     }
-    let header = try? thumbnailer.probe(response.body)
-    let digest = try cache.putBlob(response.body)
-    try cache.recordSource(
-      url: url, original: digest, format: response.format, bytes: response.body.count,
-      contentType: response.contentType, etag: response.etag,
-      lastModified: response.lastModified, width: header?.width, height: header?.height)
-    return StoredOriginal(url: url, digest: digest, asWritten: asWritten, bytes: response.body)
+    let (cache, thumbnailer) = (self.cache, self.thumbnailer)
+    let digest = try await storing.runBlocking {
+      let header = try? thumbnailer.probe(response.body)
+      let digest = try cache.putBlob(response.body)
+      try cache.recordSource(
+        url: url, original: digest, format: response.format, bytes: response.body.count,
+        contentType: response.contentType, etag: response.etag,
+        lastModified: response.lastModified, width: header?.width, height: header?.height)
+      return digest
+    }
+    // The bytes are not kept: a reference waiting for a render slot holds only the digest, and
+    // the render reads the blob back (from the page cache) once it has a slot. This is what
+    // bounds memory when fetches outpace renders.
+    return StoredOriginal(url: url, digest: digest, asWritten: asWritten)
   }
 
   // MARK: Thumbnail → store
@@ -202,31 +213,30 @@ public final class Prefetcher: Sendable {
   private func render(_ original: StoredOriginal, spec: ThumbnailSpec, key: String) async throws
     -> VariantRecord
   {
-    guard let bytes = original.bytes else {
-      throw PipelineError(kind: .internal, message: "original \(original.digest.hex) not loaded")
-    }
-    let thumbnailer = self.thumbnailer
+    let (cache, thumbnailer) = (self.cache, self.thumbnailer)
     let thumbnail: Thumbnail
     do {
-      let asWritten = original.asWritten
       thumbnail = try await renders.runBlocking {
-        try Self.render(bytes, spec: spec, asWritten: asWritten, with: thumbnailer)
+        let bytes = try original.bytes(in: cache)
+        return try Self.render(bytes, spec: spec, asWritten: original.asWritten, with: thumbnailer)
       }
     } catch let error as any HalftoneError where error.kind == .corruptImage {
       // Remembered in the index so the next run fetches this original again.
       try? cache.recordFailure(url: original.url, kind: error.kind, message: error.message)
       throw error
     }
-    let digest = try cache.putBlob(thumbnail.bytes)
-    let format = SourceFormat(thumbnail.format)
-    try cache.recordVariant(
-      original: original.digest, specKey: key, thumbnail: digest, width: thumbnail.width,
-      height: thumbnail.height, format: format, bytes: thumbnail.bytes.count)
-    guard let variant = try cache.variant(original: original.digest, specKey: key) else {
-      throw PipelineError(
-        kind: .storage, message: "thumbnail \(digest.hex) vanished right after it was stored")
+    return try await storing.runBlocking {
+      let digest = try cache.putBlob(thumbnail.bytes)
+      try cache.recordVariant(
+        original: original.digest, specKey: key, thumbnail: digest, width: thumbnail.width,
+        height: thumbnail.height, format: SourceFormat(thumbnail.format),
+        bytes: thumbnail.bytes.count)
+      guard let variant = try cache.variant(original: original.digest, specKey: key) else {
+        throw PipelineError(
+          kind: .storage, message: "thumbnail \(digest.hex) vanished right after it was stored")
+      }
+      return variant
     }
-    return variant
   }
 
   /// Decodes, plans and encodes on the calling thread (a render worker).
@@ -251,33 +261,30 @@ public final class Prefetcher: Sendable {
   }
 }
 
-/// An original in the cache, with its bytes when a render needs them.
+/// An original in the cache (its bytes stay there until a render reads them).
 public struct StoredOriginal: Sendable {
   public var url: String
   public var digest: Digest
   /// Fetched from the URL as written rather than the master.
   public internal(set) var asWritten: Bool
-  var bytes: Data?
 
-  init(url: String, digest: Digest, asWritten: Bool, bytes: Data?) {
+  init(url: String, digest: Digest, asWritten: Bool) {
     self.url = url
     self.digest = digest
     self.asWritten = asWritten
-    self.bytes = bytes
   }
 
   init(source: SourceRecord, asWritten: Bool) {
-    self.init(url: source.url, digest: source.original, asWritten: asWritten, bytes: nil)
+    self.init(url: source.url, digest: source.original, asWritten: asWritten)
   }
 
-  func loaded(from cache: Cache) throws -> StoredOriginal {
+  /// The original's bytes, read from the cache.
+  func bytes(in cache: Cache) throws -> Data {
     guard let data = try cache.readBlob(digest) else {
       throw PipelineError(
         kind: .storage, message: "original \(digest.hex) of \(url) disappeared from the cache")
     }
-    var copy = self
-    copy.bytes = data
-    return copy
+    return data
   }
 }
 

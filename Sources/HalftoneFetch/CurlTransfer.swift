@@ -161,8 +161,21 @@ final class CurlTransfer: @unchecked Sendable {
       exceededByteLimit = true
       return false
     }
+    if body.isEmpty { reserveDeclaredLength() }
     body.append(contentsOf: bytes)
     return true
+  }
+
+  /// Sizes the body buffer once from `Content-Length`, so a multi-megabyte original is not copied
+  /// through a series of doublings (each briefly holding two buffers). Only a hint: the length
+  /// may lie (the byte limit, not this, bounds what is kept), and it is the compressed length when
+  /// curl decodes a `Content-Encoding`, so then nothing is reserved.
+  private func reserveDeclaredLength() {
+    guard headers["content-encoding"] == nil,
+      let declared = headers["content-length"].flatMap({ Int($0) }),
+      declared > 0, declared <= maxBytes
+    else { return }
+    body.reserveCapacity(declared)
   }
 
   fileprivate func receiveHeader(_ line: String) {

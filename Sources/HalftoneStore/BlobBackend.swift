@@ -12,6 +12,9 @@ import Foundation
 public protocol BlobBackend: Sendable {
   /// Stores `data` under `digest` (the caller computed `digest` from `data`).
   func put(_ data: Data, as digest: Digest) throws(StoreError) -> PutOutcome
+  /// Stores several blobs, each with its own outcome, in order. A backend may make them durable
+  /// together (one barrier for all) instead of one by one.
+  func putMany(_ blobs: [(data: Data, digest: Digest)]) -> [Result<PutOutcome, StoreError>]
   /// The bytes of the blob, or `nil` when there is no such blob.
   func get(_ digest: Digest) throws(StoreError) -> Data?
   /// Whether the blob is present.
@@ -38,6 +41,19 @@ public protocol BlobBackend: Sendable {
 }
 
 extension BlobBackend {
+  /// One `put` after another.
+  public func putMany(
+    _ blobs: [(data: Data, digest: Digest)]
+  ) -> [Result<PutOutcome, StoreError>] {
+    blobs.map { blob in
+      do throws(StoreError) {
+        return .success(try put(blob.data, as: blob.digest))
+      } catch {
+        return .failure(error)
+      }
+    }
+  }
+
   /// The blob's size in bytes, or `nil` when it is absent.
   public func size(_ digest: Digest) throws(StoreError) -> Int? { try info(digest)?.bytes }
 }

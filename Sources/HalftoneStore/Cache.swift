@@ -86,6 +86,14 @@ public final class Cache: Sendable {
     return digest
   }
 
+  /// Stores several blobs at once (made durable together: much cheaper than one `putBlob` after
+  /// another when each must be fsynced). Each has its own result, in order.
+  public func putBlobs(_ blobs: [Data]) -> [Result<Digest, StoreError>] {
+    let digests = blobs.map { Digest.of($0) }
+    let outcomes = backend.putMany(Array(zip(blobs, digests)).map { (data: $0, digest: $1) })
+    return zip(digests, outcomes).map { digest, outcome in outcome.map { _ in digest } }
+  }
+
   /// The blob's file, for zero-copy serving; `nil` when the blob is absent (or the backend has
   /// no local files).
   public func blobURL(_ digest: Digest) -> URL? {

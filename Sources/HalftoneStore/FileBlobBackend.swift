@@ -26,6 +26,8 @@ public final class FileBlobBackend: BlobBackend {
   let lock: FileLock
   let io: FileIO
   let durable: Bool
+  /// Durable writes publish through here, so concurrent writers share their barriers.
+  private let commits = GroupCommit<StagedBlob, Result<PutOutcome, StoreError>>()
 
   /// Creates `blobs/sha256/`, `tmp/` under `root` when missing.
   /// - Parameters:
@@ -58,19 +60,71 @@ public final class FileBlobBackend: BlobBackend {
   // MARK: Writing
 
   public func put(_ data: Data, as digest: Digest) throws(StoreError) -> PutOutcome {
+    try putMany([(data, digest)])[0].get()
+  }
+
+  /// Stores several blobs with one pair of barriers instead of two fsyncs per blob.
+  ///
+  /// Every blob is written to its temporary file first; then a group (these blobs, and those of
+  /// other threads storing at the same time: see `GroupCommit`) is made durable, linked to the
+  /// final names, and the names made durable. A group of one uses fsync on the file and on its
+  /// shard directory; a larger group uses syncfs(2) once for all the files and once for all the
+  /// directories, so the cost of a barrier is shared. Each blob has its own outcome: one
+  /// failure (a full disk) does not fail the others unless it fails the barrier they share.
+  public func putMany(
+    _ blobs: [(data: Data, digest: Digest)]
+  ) -> [Result<PutOutcome, StoreError>] {
+    var results = [Result<PutOutcome, StoreError>?](repeating: nil, count: blobs.count)
+    // At most this many temporary files are open at once, whatever the batch size.
+    let window = 64
+    var start = 0
+    while start < blobs.count {
+      let range = start..<min(start + window, blobs.count)
+      var staged: [(index: Int, blob: StagedBlob)] = []
+      for index in range {
+        do {
+          if let stagedBlob = try stage(blobs[index].data, as: blobs[index].digest) {
+            staged.append((index, stagedBlob))
+          } else {
+            results[index] = .success(.alreadyPresent)
+          }
+        } catch {
+          results[index] = .failure(error)
+        }
+      }
+      let blobs = staged.map(\.blob)
+      let outcomes =
+        blobs.isEmpty
+        ? [] : durable ? commits.commit(blobs, publish: publishGroup) : publishGroup(blobs)
+      for (entry, outcome) in zip(staged, outcomes) { results[entry.index] = outcome }
+      start = range.upperBound
+    }
+    return results.map { $0 ?? .failure(StoreError(kind: .internal, message: "blob not stored")) }
+  }
+
+  /// A blob written to its temporary file, not yet durable nor visible under its name.
+  struct StagedBlob {
+    var tempPath: String
+    var finalPath: String
+    var shardPath: String
+    var bytes: Int
+    /// Still open: a group of one syncs the file through it. Closed by `publishGroup`.
+    var descriptor: Int32
+  }
+
+  /// Writes the temporary file, or returns `nil` when the blob is already present.
+  private func stage(_ data: Data, as digest: Digest) throws(StoreError) -> StagedBlob? {
     guard data.count <= maxBlobBytes else {
       throw StoreError(
         kind: .storage,
         message: "refused to store a blob of \(data.count) bytes: the limit is \(maxBlobBytes)")
     }
     let finalPath = path(for: digest)
-    if try reuseExisting(at: finalPath, expectedBytes: data.count) { return .alreadyPresent }
-
-    let tempPath = try writeTemporary(data, named: digest)
-    // After a successful link the temporary name is redundant; after a failure it is partial.
-    // Either way it goes.
-    defer { unlink(tempPath) }
-    return try publish(tempPath, at: finalPath, shard: String(digest.shard), bytes: data.count)
+    if try reuseExisting(at: finalPath, expectedBytes: data.count) { return nil }
+    let (tempPath, descriptor) = try writeTemporary(data, named: digest)
+    return StagedBlob(
+      tempPath: tempPath, finalPath: finalPath, shardPath: "\(blobsPath)/\(digest.shard)",
+      bytes: data.count, descriptor: descriptor)
   }
 
   /// A blob already present with the right size is reused: its mtime is refreshed under the
@@ -86,7 +140,10 @@ public final class FileBlobBackend: BlobBackend {
     }
   }
 
-  private func writeTemporary(_ data: Data, named digest: Digest) throws(StoreError) -> String {
+  /// Creates and fills the temporary file; returns its path and its still-open descriptor.
+  private func writeTemporary(
+    _ data: Data, named digest: Digest
+  ) throws(StoreError) -> (String, Int32) {
     let name = "\(digest.hex.prefix(16))-\(getpid())-\(UInt64.random(in: 0...UInt64.max)).tmp"
     let tempPath = "\(tmpPath)/\(name)"
     var fd = open(tempPath, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
@@ -98,19 +155,13 @@ public final class FileBlobBackend: BlobBackend {
     guard fd >= 0 else {
       throw StoreError.posix("create temporary file", path: tempPath, errno: errno)
     }
-    var failure: (operation: String, code: Int32)? = data.withUnsafeBytes { raw in
-      writeAll(fd, raw).map { ("write blob bytes to", $0) }
-    }
-    if failure == nil && durable {
-      let result = io.fsync(fd)
-      if result != 0 { failure = ("sync", -result) }
-    }
-    if close(fd) != 0 && failure == nil { failure = ("close", errno) }
+    let failure = data.withUnsafeBytes { raw in writeAll(fd, raw) }
     if let failure {
+      close(fd)
       unlink(tempPath)
-      throw StoreError.posix(failure.operation, path: tempPath, errno: failure.code)
+      throw StoreError.posix("write blob bytes to", path: tempPath, errno: failure)
     }
-    return tempPath
+    return (tempPath, fd)
   }
 
   /// Writes every byte; returns the errno of a failure, or `nil`.
@@ -128,34 +179,105 @@ public final class FileBlobBackend: BlobBackend {
     return nil
   }
 
-  /// Gives the written temporary file its final name without ever replacing a good blob.
-  private func publish(
-    _ tempPath: String, at finalPath: String, shard: String, bytes: Int
-  ) throws(StoreError) -> PutOutcome {
-    let shardPath = "\(blobsPath)/\(shard)"
-    var result = link(tempPath, finalPath)
-    if result != 0 && errno == ENOENT {
-      try POSIX.ensureDirectory(shardPath, durable: durable)
-      result = link(tempPath, finalPath)
-    }
-    if result != 0 {
-      let code = errno
-      switch code {
-      case EEXIST:
-        // A concurrent writer published the same bytes first, or a damaged blob is in the way.
-        if let existing = try POSIX.status(finalPath), existing.bytes == bytes {
-          return .alreadyPresent
-        }
-        try renameReplacing(tempPath, finalPath)
-      case EPERM, EOPNOTSUPP, EMLINK:
-        // Filesystems without hard links: rename. Equal names mean equal bytes, so replacing a
-        // blob a concurrent writer just published is harmless.
-        try renameReplacing(tempPath, finalPath)
-      default:
-        throw StoreError.posix("publish blob", path: finalPath, errno: code)
+  /// Makes a group of written temporary files durable, gives each its final name, makes the
+  /// names durable, and removes the temporary names. Runs on one thread (the group's leader).
+  private func publishGroup(_ group: [StagedBlob]) -> [Result<PutOutcome, StoreError>] {
+    defer {
+      for blob in group {
+        close(blob.descriptor)
+        // After a successful link the temporary name is redundant; after a failure it is
+        // partial or not durable. Either way it goes.
+        unlink(blob.tempPath)
       }
     }
-    if durable { try POSIX.syncDirectory(shardPath) }
+    guard !group.isEmpty else { return [] }
+    if durable, let failure = syncContents(of: group) {
+      return group.map { _ in .failure(failure) }
+    }
+    var outcomes = group.map { blob -> Result<PutOutcome, StoreError> in
+      do throws(StoreError) {
+        return .success(try link(blob))
+      } catch {
+        return .failure(error)
+      }
+    }
+    if durable, let failure = syncNames(of: group, outcomes: outcomes) {
+      outcomes = outcomes.map { outcome in
+        if case .success(.stored) = outcome { return .failure(failure) }
+        return outcome
+      }
+    }
+    return outcomes
+  }
+
+  /// The data barrier: fsync of the one file, or one syncfs for a group (each file's fsync
+  /// where the system has no syncfs).
+  private func syncContents(of group: [StagedBlob]) -> StoreError? {
+    if group.count > 1 {
+      let result = io.syncFileSystem(group[0].descriptor)
+      if result == 0 { return nil }
+      if result != -ENOSYS {
+        return StoreError.posix("sync the file system holding", path: tmpPath, errno: -result)
+      }
+    }
+    for blob in group {
+      let result = io.fsync(blob.descriptor)
+      if result != 0 { return StoreError.posix("sync", path: blob.tempPath, errno: -result) }
+    }
+    return nil
+  }
+
+  /// The name barrier: fsync of each shard directory that received a blob, or one syncfs.
+  private func syncNames(
+    of group: [StagedBlob], outcomes: [Result<PutOutcome, StoreError>]
+  ) -> StoreError? {
+    var shards: [String] = []
+    for (blob, outcome) in zip(group, outcomes) {
+      if case .success(.stored) = outcome, !shards.contains(blob.shardPath) {
+        shards.append(blob.shardPath)
+      }
+    }
+    if shards.isEmpty { return nil }
+    if shards.count > 1 {
+      let result = io.syncFileSystem(group[0].descriptor)
+      if result == 0 { return nil }
+      if result != -ENOSYS {
+        return StoreError.posix("sync the file system holding", path: blobsPath, errno: -result)
+      }
+    }
+    for shard in shards {
+      do throws(StoreError) {
+        try POSIX.syncDirectory(shard)
+      } catch {
+        return error
+      }
+    }
+    return nil
+  }
+
+  /// Gives the written temporary file its final name without ever replacing a good blob.
+  private func link(_ blob: StagedBlob) throws(StoreError) -> PutOutcome {
+    var result = systemLink(blob.tempPath, blob.finalPath)
+    if result != 0 && errno == ENOENT {
+      try POSIX.ensureDirectory(blob.shardPath, durable: durable)
+      result = systemLink(blob.tempPath, blob.finalPath)
+    }
+    if result == 0 { return .stored }
+    let code = errno
+    switch code {
+    case EEXIST:
+      // A concurrent writer published the same bytes first, or a damaged blob is in the way.
+      if let existing = try POSIX.status(blob.finalPath), existing.bytes == blob.bytes {
+        return .alreadyPresent
+      }
+      try renameReplacing(blob.tempPath, blob.finalPath)
+    case EPERM, EOPNOTSUPP, EMLINK:
+      // Filesystems without hard links: rename. Equal names mean equal bytes, so replacing a
+      // blob a concurrent writer just published is harmless.
+      try renameReplacing(blob.tempPath, blob.finalPath)
+    default:
+      throw StoreError.posix("publish blob", path: blob.finalPath, errno: code)
+    }
     return .stored
   }
 
@@ -292,3 +414,5 @@ public final class FileBlobBackend: BlobBackend {
     _ = try POSIX.unlinkFile("\(tmpPath)/\(leftover.name)")
   }
 }
+
+private func systemLink(_ from: String, _ to: String) -> Int32 { link(from, to) }

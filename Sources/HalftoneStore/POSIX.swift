@@ -13,13 +13,18 @@ public struct FileIO: Sendable {
   public var write: @Sendable (_ fd: Int32, _ bytes: UnsafeRawPointer, _ count: Int) -> Int
   /// Like fsync(2), but returns 0, or `-errno` on failure.
   public var fsync: @Sendable (_ fd: Int32) -> Int32
+  /// Like syncfs(2) (every dirty page and inode of the file system holding `fd`), but returns 0,
+  /// or `-errno` on failure; `-ENOSYS` where the system has no syncfs.
+  public var syncFileSystem: @Sendable (_ fd: Int32) -> Int32
 
   public init(
     write: @escaping @Sendable (Int32, UnsafeRawPointer, Int) -> Int,
-    fsync: @escaping @Sendable (Int32) -> Int32
+    fsync: @escaping @Sendable (Int32) -> Int32,
+    syncFileSystem: @escaping @Sendable (Int32) -> Int32
   ) {
     self.write = write
     self.fsync = fsync
+    self.syncFileSystem = syncFileSystem
   }
 
   /// The real system calls.
@@ -28,9 +33,26 @@ public struct FileIO: Sendable {
       let written = systemWrite(fd, bytes, count)
       return written >= 0 ? written : -Int(errno)
     },
-    fsync: { fd in systemFsync(fd) == 0 ? 0 : -errno }
+    fsync: { fd in systemFsync(fd) == 0 ? 0 : -errno },
+    syncFileSystem: { posixSyncFileSystem($0) }
   )
 }
+
+private func posixSyncFileSystem(_ fd: Int32) -> Int32 {
+  guard let call = systemSyncFileSystem else { return -ENOSYS }
+  return call(fd) == 0 ? 0 : -errno
+}
+
+/// syncfs(2), looked up at run time: Glibc's Swift module does not declare it (it is a GNU
+/// extension), and Darwin has none.
+private let systemSyncFileSystem: (@convention(c) (Int32) -> Int32)? = {
+  #if os(Linux)
+    guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "syncfs") else { return nil }
+    return unsafeBitCast(symbol, to: (@convention(c) (Int32) -> Int32).self)
+  #else
+    return nil
+  #endif
+}()
 
 private func systemWrite(_ fd: Int32, _ bytes: UnsafeRawPointer, _ count: Int) -> Int {
   write(fd, bytes, count)

@@ -210,7 +210,18 @@ final class FaultSwitch: @unchecked Sendable {
   private let lock = NSLock()
   private var writeFailure: (after: Int, errno: Int32)?
   private var syncFailure: Int32?
+  private var fileSystemSyncFailure: Int32?
   private(set) var writes = 0
+  private var fileSystemSyncs = 0
+  private var fileSyncs = 0
+
+  /// syncfs calls that reached the switch (failed or not).
+  var fileSystemSyncCount: Int { lock.withLock { fileSystemSyncs } }
+  /// fsync calls on files that reached the switch (failed or not).
+  var fileSyncCount: Int { lock.withLock { fileSyncs } }
+
+  /// syncfs fails with `errno` from now on (`ENOSYS`: as if the system had none).
+  func failFileSystemSync(errno: Int32) { lock.withLock { fileSystemSyncFailure = errno } }
 
   func failWrite(after successfulWrites: Int, errno: Int32) {
     lock.withLock {
@@ -225,6 +236,7 @@ final class FaultSwitch: @unchecked Sendable {
     lock.withLock {
       writeFailure = nil
       syncFailure = nil
+      fileSystemSyncFailure = nil
     }
   }
 
@@ -240,8 +252,20 @@ final class FaultSwitch: @unchecked Sendable {
         return FileIO.posix.write(fd, bytes, count)
       },
       fsync: { [self] fd in
-        if let failure = lock.withLock({ syncFailure }) { return -failure }
+        let failure = lock.withLock { () -> Int32? in
+          fileSyncs += 1
+          return syncFailure
+        }
+        if let failure { return -failure }
         return FileIO.posix.fsync(fd)
+      },
+      syncFileSystem: { [self] fd in
+        let failure = lock.withLock { () -> Int32? in
+          fileSystemSyncs += 1
+          return fileSystemSyncFailure
+        }
+        if let failure { return -failure }
+        return FileIO.posix.syncFileSystem(fd)
       })
   }
 }
