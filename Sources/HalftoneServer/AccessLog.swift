@@ -1,5 +1,4 @@
 import Foundation
-import Hummingbird
 import Logging
 
 /// The access log: one `info` line per answered request, `METHOD target status bytes seconds`,
@@ -15,8 +14,7 @@ struct AccessLog: Sendable {
   var isEnabled: Bool { logger.logLevel <= .info }
 
   func record(
-    method: HTTPRequest.Method, path: String, query: String?, status: Int, bytes: Int,
-    duration: Duration
+    method: String, path: String, query: String?, status: Int, bytes: Int, duration: Duration
   ) {
     var target = path
     if let query, !query.isEmpty {
@@ -27,7 +25,7 @@ struct AccessLog: Sendable {
       Double(duration.components.seconds)
       + Double(duration.components.attoseconds) / 1e18
     logger.info(
-      "\(method.rawValue) \(target) \(status) \(bytes) \(String(format: "%.6f", seconds))")
+      "\(method) \(target) \(status) \(bytes) \(String(format: "%.6f", seconds))")
   }
 
   static func maskingSignature(_ query: String) -> String {

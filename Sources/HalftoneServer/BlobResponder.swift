@@ -2,6 +2,8 @@ import Foundation
 import HalftoneCore
 import HalftoneStore
 import Hummingbird
+import NIOHTTP1
+import NIOHTTPTypesHTTP1
 
 #if canImport(Glibc)
   import Glibc
@@ -87,15 +89,18 @@ struct BlobResponder: Sendable {
     var headers = immutableHeaders(digest)
     headers[.contentType] = mediaType(of: bytes)
     headers[.contentLength] = String(bytes.readableBytes)
-    return HotBlobs.Entry(bytes: bytes, headers: headers, loaded: .now)
+    return HotBlobs.Entry(
+      bytes: bytes, headers: headers, wireHeaders: HTTPHeaders(headers), loaded: .now)
   }
 
   /// An answer from memory: 200, 206, 304 or 416, sharing the entry's buffer.
   private func respond(
     from entry: HotBlobs.Entry, request: Request, includeBody: Bool, extra: HTTPFields
   ) -> Response {
-    HotBlobAnswer(entry: entry, request: request.headers, includeBody: includeBody, extra: extra)
-      .response
+    HotBlobAnswer(
+      entry: entry, ifNoneMatch: request.headers[.ifNoneMatch], range: request.headers[.range],
+      ifRange: request.headers[.ifRange], includeBody: includeBody, extra: extra
+    ).response
   }
 
   private func body(

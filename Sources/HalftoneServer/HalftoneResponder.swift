@@ -37,7 +37,7 @@ struct HalftoneResponder: HTTPResponder {
       route: route, status: Int(response.status.code), bytes: bytes, duration: duration)
     if accessLog.isEnabled {
       accessLog.record(
-        method: request.method, path: path, query: request.uri.query,
+        method: request.method.rawValue, path: path, query: request.uri.query,
         status: response.status.code, bytes: bytes, duration: duration)
     }
     return response

@@ -11,17 +11,17 @@ struct HotBlobAnswer {
   /// (zero-length) body part, as Hummingbird does for `ResponseBody(byteBuffer:)`.
   var body: ByteBuffer?
 
-  /// Body bytes sent, as the metrics count them.
-  var bodyBytes: Int { body?.readableBytes ?? 0 }
-
   /// - Parameters:
-  ///   - request: the request's header fields (`If-None-Match`, `Range`, `If-Range` are read).
+  ///   - ifNoneMatch, range, ifRange: the request's fields of those names.
   ///   - extra: added to every answer (e.g. `Vary: Accept`).
-  init(entry: HotBlobs.Entry, request: HTTPFields, includeBody: Bool, extra: HTTPFields = [:]) {
+  init(
+    entry: HotBlobs.Entry, ifNoneMatch: String?, range rangeHeader: String?, ifRange: String?,
+    includeBody: Bool, extra: HTTPFields = [:]
+  ) {
     var headers = entry.headers
     for field in extra { headers[field.name] = field.value }
     let etag = headers[.eTag] ?? ""
-    if BlobResponder.matches(ifNoneMatch: request[.ifNoneMatch], etag: etag) {
+    if BlobResponder.matches(ifNoneMatch: ifNoneMatch, etag: etag) {
       // No Content-Length: a 304 has no body, and `Content-Length: 0` would misstate the
       // representation's length.
       headers[.contentLength] = nil
@@ -29,8 +29,8 @@ struct HotBlobAnswer {
       return
     }
     let size = entry.bytes.readableBytes
-    var range = RangeRequest(header: request[.range], length: size)
-    if let ifRange = request[.ifRange], ifRange.trimmingSpaces != etag { range = .whole }
+    var range = RangeRequest(header: rangeHeader, length: size)
+    if let ifRange, ifRange.trimmingSpaces != etag { range = .whole }
     switch range {
     case .whole:
       self.init(status: .ok, headers: headers, body: includeBody ? entry.bytes : nil)

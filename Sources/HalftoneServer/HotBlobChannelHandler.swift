@@ -1,16 +1,18 @@
 import Foundation
+import HTTPTypes
 import HalftoneStore
 import Hummingbird
 import NIOCore
-import NIOHTTPTypes
+import NIOHTTP1
 
 /// Answers `GET`/`HEAD /blobs/{sha256}` for blobs held in `HotBlobs` on the connection's event
 /// loop, and hands every other request to Hummingbird unchanged.
 ///
 /// Why: a request answered through Hummingbird hops from NIO's event loop to a task in Swift's
 /// concurrency pool and back (wake-ups, futexes, eventfd writes: about twice the system calls of
-/// nginx per request). A hot blob needs none of that: the bytes and headers are in memory, so
-/// answering here costs one dictionary lookup and one write.
+/// nginx per request), and is converted to and from swift-http-types on the way. A hot blob needs
+/// none of that: the bytes and headers are in memory, so answering here costs one dictionary
+/// lookup and one write.
 ///
 /// The answer is the one `BlobResponder` gives (`HotBlobAnswer`), with the `Date` and `Server`
 /// headers Hummingbird adds; metrics, access times and the access log are recorded alike.
@@ -18,21 +20,22 @@ import NIOHTTPTypes
 /// which answers it as it always did (including 400 for a malformed name, the file read and the
 /// filling of `HotBlobs` for a miss):
 /// - the target is exactly `/blobs/` and 64 lowercase hex characters, without a query;
-/// - the method is GET or HEAD and the head announces no body;
+/// - the method is GET or HEAD, the head announces no body and asks for no upgrade;
 /// - the blob is in `HotBlobs`;
 /// - no earlier request of the connection is still waiting for Hummingbird's answer (pipelined
 ///   requests are answered in order);
 /// - the connection is writable (a client that sends but does not read is slowed down by
 ///   Hummingbird's back-pressure instead of filling memory here).
 ///
-/// Sits after Hummingbird's `HTTPConnectionStateHandler` (see `HotBlobServerChannel`), so that
-/// handler sees every request and response: the idle timeout and the graceful shutdown (close
-/// once the response in progress is written) work for answers given here too.
+/// It sits between NIO's HTTP/1 codec and Hummingbird's (see `HotBlobServerChannel`), so it sees
+/// every request and response of the connection and keeps the idle timeout for all of them
+/// (`IdleConnectionTimer`; Hummingbird's own would see only the requests it answers and close a
+/// connection busy with hot blobs).
 final class HotBlobChannelHandler: ChannelDuplexHandler {
-  typealias InboundIn = HTTPRequestPart
-  typealias InboundOut = HTTPRequestPart
-  typealias OutboundIn = HTTPResponsePart
-  typealias OutboundOut = HTTPResponsePart
+  typealias InboundIn = HTTPServerRequestPart
+  typealias InboundOut = HTTPServerRequestPart
+  typealias OutboundIn = HTTPServerResponsePart
+  typealias OutboundOut = HTTPServerResponsePart
 
   private enum State {
     /// Waiting for the next request's head.
@@ -54,13 +57,32 @@ final class HotBlobChannelHandler: ChannelDuplexHandler {
   /// pipelined requests leave in one write.
   private var unflushed = false
   private var date = HTTPDateField()
+  private var idle: IdleConnectionTimer
 
-  init(fastPath: HotBlobFastPath) {
+  init(fastPath: HotBlobFastPath, idleTimeout: TimeAmount?) {
     self.fastPath = fastPath
+    idle = IdleConnectionTimer(timeout: idleTimeout)
+  }
+
+  func handlerAdded(context: ChannelHandlerContext) {
+    if context.channel.isActive { idle.connectionStarted(context) }
+  }
+
+  func handlerRemoved(context: ChannelHandlerContext) { idle.cancel() }
+
+  func channelActive(context: ChannelHandlerContext) {
+    idle.connectionStarted(context)
+    context.fireChannelActive()
+  }
+
+  func channelInactive(context: ChannelHandlerContext) {
+    idle.connectionEnded()
+    context.fireChannelInactive()
   }
 
   func channelRead(context: ChannelHandlerContext, data: NIOAny) {
     let part = unwrapInboundIn(data)
+    idle.read(part)
     switch state {
     case .betweenRequests:
       guard case .head(let request) = part else {
@@ -95,32 +117,37 @@ final class HotBlobChannelHandler: ChannelDuplexHandler {
 
   func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
     // Only Hummingbird's writes pass here (this handler's own answers start below it).
-    if case .end = unwrapOutboundIn(data), forwardedAwaitingResponse > 0 {
-      forwardedAwaitingResponse -= 1
+    if case .end = unwrapOutboundIn(data) {
+      if forwardedAwaitingResponse > 0 { forwardedAwaitingResponse -= 1 }
+      idle.responseEnded(context)
     }
     context.write(data, promise: promise)
   }
 
   /// Writes the answer when the request is one for a hot blob; false (and nothing written)
   /// otherwise.
-  private func answer(_ request: HTTPRequest, context: ChannelHandlerContext) -> Bool {
+  private func answer(_ request: HTTPRequestHead, context: ChannelHandlerContext) -> Bool {
     guard let digest = HotBlobFastPath.digest(answering: request) else { return false }
     let started = ContinuousClock.now
     guard let entry = fastPath.hot.entry(digest, now: started) else { return false }
     fastPath.accesses.record(digest)
-    let answer = HotBlobAnswer(
-      entry: entry, request: request.headerFields, includeBody: request.method != .head)
+    let answer = HotBlobWireAnswer(
+      entry: entry, request: request.headers, includeBody: request.method != .HEAD)
     var headers = answer.headers
     // What Hummingbird's `Application` adds to every response, in the same order.
-    headers[.date] = date.now()
-    if let serverName = fastPath.serverName { headers[.server] = serverName }
-    context.write(
-      wrapOutboundOut(.head(HTTPResponse(status: answer.status, headerFields: headers))),
-      promise: nil)
-    if let body = answer.body { context.write(wrapOutboundOut(.body(body)), promise: nil) }
+    headers.add(name: HTTPField.Name.date.rawName, value: date.now())
+    if let serverName = fastPath.serverName {
+      headers.add(name: HTTPField.Name.server.rawName, value: serverName)
+    }
+    let head = HTTPResponseHead(version: .http1_1, status: answer.status, headers: headers)
+    context.write(wrapOutboundOut(.head(head)), promise: nil)
+    if let body = answer.body {
+      context.write(wrapOutboundOut(.body(.byteBuffer(body))), promise: nil)
+    }
     context.write(wrapOutboundOut(.end(nil)), promise: nil)
+    idle.responseEnded(context)
     // Hummingbird's request loop ends after a request saying exactly this, then closes its output.
-    if request.headerFields[.connection] == "close" {
+    if HotBlobFastPath.combined(request.headers, .connection) == "close" {
       state = .closed
       context.flush()
       context.close(mode: .output, promise: nil)
@@ -129,46 +156,8 @@ final class HotBlobChannelHandler: ChannelDuplexHandler {
       unflushed = true
     }
     fastPath.recorded(
-      request, status: answer.status.code, bytes: answer.bodyBytes,
+      request, status: Int(answer.status.code), bytes: answer.bodyBytes,
       duration: ContinuousClock.now - started)
     return true
-  }
-}
-
-/// What the `HotBlobChannelHandler`s of every connection share.
-struct HotBlobFastPath: Sendable {
-  let hot: HotBlobs
-  let accesses: AccessRecorder
-  let metrics: ServerMetrics
-  let accessLog: AccessLog
-  /// The `Server` header Hummingbird adds to every response; `nil` for none.
-  let serverName: String?
-
-  /// The blob `request` asks for when the fast path may answer it: GET or HEAD, a target of
-  /// exactly `/blobs/` and 64 lowercase hex characters (anything else, `..`, `%2e`, upper case,
-  /// a query, goes to Hummingbird, which validates it), and no body announced.
-  static func digest(answering request: HTTPRequest) -> Digest? {
-    guard request.method == .get || request.method == .head,
-      let path = request.path, path.utf8.count == prefix.utf8.count + 64,
-      path.utf8.starts(with: prefix.utf8)
-    else { return nil }
-    let fields = request.headerFields
-    guard fields[.transferEncoding] == nil, fields[.contentLength] ?? "0" == "0" else {
-      return nil
-    }
-    return Digest(hex: String(Substring(path.utf8.dropFirst(prefix.utf8.count))))
-  }
-
-  private static let prefix = HalftoneResponder.blobPrefix
-
-  /// The request metrics and access-log line of one answer, as `HalftoneResponder` records them.
-  func recorded(_ request: HTTPRequest, status: Int, bytes: Int, duration: Duration) {
-    metrics.recordRequest(route: .blobs, status: status, bytes: bytes, duration: duration)
-    metrics.recordFastPathResponse()
-    if accessLog.isEnabled {
-      accessLog.record(
-        method: request.method, path: request.path ?? "", query: nil, status: status,
-        bytes: bytes, duration: duration)
-    }
   }
 }

@@ -155,6 +155,24 @@ final class HotBlobConnectionTests: XCTestCase {
     XCTAssertEqual(idle, .closed, "closed once idle for the idle timeout")
   }
 
+  func testConnectionWaitingForAnAnswerIsNotIdle() async throws {
+    let gate = OriginGate()
+    origin.route("/long.jpg", .always(.ok(photo, contentType: "image/jpeg").held(by: gate)))
+    let (harness, hot) = try await start { $0.idleTimeout = 1 }
+    let connection = try await RawHTTPConnection.open(port: harness.port)
+
+    try await connection.send(
+      request(harness, try thumbnailsPath(origin.url("/long.jpg?width=40"))))
+    let waiting = try await connection.waitForActivity(seconds: 2.5)
+    XCTAssertEqual(waiting, .silence, "not closed while its request is being answered")
+    gate.open()
+    let slow = try await connection.nextResponse().reply
+    XCTAssertEqual(slow.status, 200, slow.text)
+    try await connection.send(request(harness, hot))
+    let next = try await connection.nextResponse().reply
+    XCTAssertEqual(next.body, hotBytes)
+  }
+
   /// Polls `condition` (at most ~30 s) instead of sleeping a guessed time.
   private func waitUntil(
     _ what: String, _ condition: @escaping () async -> Bool
