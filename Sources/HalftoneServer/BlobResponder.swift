@@ -2,6 +2,8 @@ import Foundation
 import HalftoneCore
 import HalftoneStore
 import Hummingbird
+import NIOHTTP1
+import NIOHTTPTypesHTTP1
 
 #if canImport(Glibc)
   import Glibc
@@ -87,41 +89,18 @@ struct BlobResponder: Sendable {
     var headers = immutableHeaders(digest)
     headers[.contentType] = mediaType(of: bytes)
     headers[.contentLength] = String(bytes.readableBytes)
-    return HotBlobs.Entry(bytes: bytes, headers: headers, loaded: .now)
+    return HotBlobs.Entry(
+      bytes: bytes, headers: headers, wireHeaders: HTTPHeaders(headers), loaded: .now)
   }
 
   /// An answer from memory: 200, 206, 304 or 416, sharing the entry's buffer.
   private func respond(
     from entry: HotBlobs.Entry, request: Request, includeBody: Bool, extra: HTTPFields
   ) -> Response {
-    var headers = entry.headers
-    for field in extra { headers[field.name] = field.value }
-    let etag = headers[.eTag] ?? ""
-    if Self.matches(ifNoneMatch: request.headers[.ifNoneMatch], etag: etag) {
-      return Self.notModified(headers)
-    }
-    let size = entry.bytes.readableBytes
-    var range = RangeRequest(header: request.headers[.range], length: size)
-    if let ifRange = request.headers[.ifRange], ifRange.trimmingSpaces != etag { range = .whole }
-    switch range {
-    case .whole:
-      return Response(
-        status: .ok, headers: headers,
-        body: includeBody ? ResponseBody(byteBuffer: entry.bytes) : ResponseBody())
-    case .unsatisfiable:
-      headers[.contentRange] = "bytes */\(size)"
-      headers[.contentLength] = "0"
-      headers[.contentType] = nil
-      return Response(status: .rangeNotSatisfiable, headers: headers)
-    case .partial(let bytes):
-      headers[.contentRange] = "bytes \(bytes.lowerBound)-\(bytes.upperBound)/\(size)"
-      headers[.contentLength] = String(bytes.count)
-      let slice = entry.bytes.getSlice(
-        at: entry.bytes.readerIndex + bytes.lowerBound, length: bytes.count)
-      return Response(
-        status: .partialContent, headers: headers,
-        body: includeBody ? ResponseBody(byteBuffer: slice ?? ByteBuffer()) : ResponseBody())
-    }
+    HotBlobAnswer(
+      entry: entry, ifNoneMatch: request.headers[.ifNoneMatch], range: request.headers[.range],
+      ifRange: request.headers[.ifRange], includeBody: includeBody, extra: extra
+    ).response
   }
 
   private func body(

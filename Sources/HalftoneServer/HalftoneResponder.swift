@@ -18,7 +18,7 @@ struct HalftoneResponder: HTTPResponder {
   let thumbnails: ThumbnailRoute
   let images: ImagesRoute
   let metrics: ServerMetrics
-  let accessLog: Logger
+  let accessLog: AccessLog
 
   func respond(to request: Request, context: Context) async throws -> Response {
     let started = ContinuousClock.now
@@ -35,8 +35,10 @@ struct HalftoneResponder: HTTPResponder {
     let duration = ContinuousClock.now - started
     metrics.recordRequest(
       route: route, status: Int(response.status.code), bytes: bytes, duration: duration)
-    if accessLog.logLevel <= .info {
-      logAccess(request, path: path, status: response.status.code, bytes: bytes, duration: duration)
+    if accessLog.isEnabled {
+      accessLog.record(
+        method: request.method.rawValue, path: path, query: request.uri.query,
+        status: response.status.code, bytes: bytes, duration: duration)
     }
     return response
   }
@@ -131,28 +133,5 @@ struct HalftoneResponder: HTTPResponder {
     headers[.contentLength] = String(buffer.readableBytes)
     return Response(
       status: .ok, headers: headers, body: includeBody ? ResponseBody(byteBuffer: buffer) : .init())
-  }
-
-  /// `METHOD path?query status bytes seconds`, with the query's `sig` value masked (it is a
-  /// credential for that URL) and long targets cut.
-  private func logAccess(
-    _ request: Request, path: String, status: Int, bytes: Int, duration: Duration
-  ) {
-    var target = path
-    if let query = request.uri.query, !query.isEmpty {
-      target += "?" + Self.maskingSignature(query)
-    }
-    if target.utf8.count > 512 { target = String(target.prefix(512)) + "…" }
-    let seconds =
-      Double(duration.components.seconds)
-      + Double(duration.components.attoseconds) / 1e18
-    accessLog.info(
-      "\(request.method.rawValue) \(target) \(status) \(bytes) \(String(format: "%.6f", seconds))")
-  }
-
-  static func maskingSignature(_ query: String) -> String {
-    query.split(separator: "&", omittingEmptySubsequences: false).map { part in
-      part.hasPrefix("sig=") ? "sig=…" : part
-    }.joined(separator: "&")
   }
 }

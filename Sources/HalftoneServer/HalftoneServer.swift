@@ -2,6 +2,7 @@ import Foundation
 import Halftone
 import HalftoneStore
 import Hummingbird
+import HummingbirdCore
 import Logging
 import ServiceLifecycle
 
@@ -68,23 +69,34 @@ public final class HalftoneServer: Sendable {
   ) -> some ApplicationProtocol {
     let blobs = BlobResponder(
       cache: cache, chunkBytes: configuration.blobChunkBytes, accesses: accesses, hot: hot)
+    let accessLog = AccessLog(logger: logger)
     let responder = HalftoneResponder(
       configuration: configuration, cache: cache, blobs: blobs,
       thumbnails: ThumbnailRoute(
         cache: cache, blobs: blobs, signingKeys: configuration.signingKeys, onDemand: onDemand,
         metrics: metrics, memo: memo),
-      images: ImagesRoute(cache: cache), metrics: metrics, accessLog: logger)
+      images: ImagesRoute(cache: cache), metrics: metrics, accessLog: accessLog)
     let host = configuration.host
+    let http1 = HTTP1Channel.Configuration(
+      idleTimeout: .milliseconds(Int64(configuration.idleTimeout * 1000)),
+      httpDecoderConfiguration: .init(
+        maxHeaderFieldSize: configuration.maxHeaderBytes,
+        maxHeaderListSize: configuration.maxHeaderBytes, maxHeaderFieldCount: 100))
+    let server: HTTPServerBuilder
+    if configuration.hotBlobFastPath, hot.budget > 0 {
+      server = .http1(
+        configuration: http1,
+        hotBlobs: HotBlobFastPath(
+          hot: hot, accesses: accesses, metrics: metrics, accessLog: accessLog,
+          serverName: Self.serverName))
+    } else {
+      server = .http1(configuration: http1)
+    }
     return Application(
       responder: responder,
-      server: .http1(
-        configuration: .init(
-          idleTimeout: .milliseconds(Int64(configuration.idleTimeout * 1000)),
-          httpDecoderConfiguration: .init(
-            maxHeaderFieldSize: configuration.maxHeaderBytes,
-            maxHeaderListSize: configuration.maxHeaderBytes, maxHeaderFieldCount: 100))),
+      server: server,
       configuration: ApplicationConfiguration(
-        address: .hostname(host, port: configuration.port), serverName: "halftone",
+        address: .hostname(host, port: configuration.port), serverName: Self.serverName,
         availableConnectionsDelegate: .maximum(configuration.maxConnections, logger: logger)),
       services: [accesses],
       onServerRunning: { channel in
@@ -93,6 +105,9 @@ public final class HalftoneServer: Sendable {
       },
       logger: logger)
   }
+
+  /// The `Server` header of every response.
+  static let serverName = "halftone"
 
   /// Starts serving in the background and returns once the socket listens.
   ///

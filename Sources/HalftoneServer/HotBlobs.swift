@@ -1,6 +1,7 @@
 import Foundation
 import HalftoneStore
 import Hummingbird
+import NIOHTTP1
 
 /// Recently served small blobs, kept in memory with their response headers ready.
 ///
@@ -16,6 +17,8 @@ final class HotBlobs: Sendable {
     var bytes: ByteBuffer
     /// `Content-Type`, `Content-Length`, `ETag` and the caching headers of a full 200 answer.
     var headers: HTTPFields
+    /// The same headers as HTTP/1 writes them, for `HotBlobChannelHandler`.
+    var wireHeaders: HTTPHeaders
     var loaded: ContinuousClock.Instant
   }
 

@@ -10,6 +10,8 @@ import Prometheus
 /// - `halftone_http_requests_total{route,status}`
 /// - `halftone_http_request_duration_seconds{route}` (histogram)
 /// - `halftone_http_response_bytes_total{route}` (body bytes sent)
+/// - `halftone_http_fast_path_responses_total` (of those requests, the hot blobs answered on the
+///   network thread by `HotBlobChannelHandler`)
 /// - `halftone_thumbnail_lookups_total{result}` (`hit`, `miss`)
 /// - `halftone_ondemand_jobs_total{result}` (`rendered`, `cached`, `failed`, `rejected`)
 /// - `halftone_ondemand_queue_depth` (jobs admitted: running plus waiting)
@@ -23,6 +25,7 @@ public final class ServerMetrics: Sendable {
   private let bytesOut = Locked<[Route: CoreMetrics.Counter]>([:])
   private let labelled = Locked<[String: CoreMetrics.Counter]>([:])
   private let queueDepthMeter: Meter
+  private let fastPathResponses: CoreMetrics.Counter
 
   private struct RequestKey: Hashable {
     var route: Route
@@ -41,6 +44,8 @@ public final class ServerMetrics: Sendable {
     self.factory = factory
     queueDepthMeter = Meter(label: "halftone_ondemand_queue_depth", factory: factory)
     queueDepthMeter.set(0)
+    fastPathResponses = CoreMetrics.Counter(
+      label: "halftone_http_fast_path_responses_total", factory: factory)
   }
 
   /// One answered request.
@@ -77,6 +82,9 @@ public final class ServerMetrics: Sendable {
       sent.increment(by: bytes)
     }
   }
+
+  /// One request answered by `HotBlobChannelHandler` (recorded with `recordRequest` as well).
+  func recordFastPathResponse() { fastPathResponses.increment() }
 
   /// A `/thumbnails` lookup in the index.
   func recordThumbnailLookup(hit: Bool) {

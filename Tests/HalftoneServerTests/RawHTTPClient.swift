@@ -46,18 +46,35 @@ enum RawHTTPClient {
   static func get(
     port: Int, _ target: String, method: String = "GET", headers: [(String, String)] = []
   ) async throws -> HTTPReply {
+    try await send(port: port, request(port: port, target, method: method, headers: headers))
+  }
+
+  /// The bytes of one request; `closing` adds `Connection: close`.
+  static func request(
+    port: Int, _ target: String, method: String = "GET", headers: [(String, String)] = [],
+    closing: Bool = true
+  ) -> Data {
     var request = "\(method) \(target) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\n"
     for (name, value) in headers { request += "\(name): \(value)\r\n" }
-    request += "Connection: close\r\n\r\n"
-    return try await send(port: port, Data(request.utf8))
+    if closing { request += "Connection: close\r\n" }
+    return Data((request + "\r\n").utf8)
   }
 
   /// Sends raw bytes and parses whatever comes back.
   static func send(port: Int, _ bytes: Data) async throws -> HTTPReply {
+    try parse(try await exchange(port: port, bytes))
+  }
+
+  /// Sends raw bytes and returns every byte received until the server closed the connection.
+  static func exchange(port: Int, _ bytes: Data) async throws -> Data {
+    try await onOwnThread { try blockingExchange(port: port, bytes) }
+  }
+
+  /// Runs blocking socket work on a thread of its own.
+  static func onOwnThread<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T
+  {
     try await withCheckedThrowingContinuation { continuation in
-      let thread = Thread {
-        continuation.resume(with: Result { try blockingExchange(port: port, bytes) })
-      }
+      let thread = Thread { continuation.resume(with: Result { try work() }) }
       thread.stackSize = 1 << 20
       thread.start()
     }
@@ -77,7 +94,7 @@ enum RawHTTPClient {
     }
   }
 
-  private static func connect(port: Int) throws -> Int32 {
+  static func connect(port: Int) throws -> Int32 {
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
     guard fd >= 0 else { throw HTTPClientError(description: "socket: \(errnoText())") }
     var timeout = timeval(tv_sec: 60, tv_usec: 0)
@@ -101,20 +118,10 @@ enum RawHTTPClient {
     return fd
   }
 
-  private static func blockingExchange(port: Int, _ bytes: Data) throws -> HTTPReply {
+  private static func blockingExchange(port: Int, _ bytes: Data) throws -> Data {
     let fd = try connect(port: port)
     defer { close(fd) }
-    try bytes.withUnsafeBytes { raw in
-      var sent = 0
-      while sent < raw.count {
-        let result = write(fd, raw.baseAddress! + sent, raw.count - sent)
-        if result < 0 {
-          if errno == EINTR { continue }
-          throw HTTPClientError(description: "write: \(errnoText())")
-        }
-        sent += result
-      }
-    }
+    try writeAll(fd, bytes)
     var received = Data()
     var chunk = [UInt8](repeating: 0, count: 64 * 1024)
     while true {
@@ -126,7 +133,21 @@ enum RawHTTPClient {
       if count == 0 { break }
       received.append(contentsOf: chunk[0..<count])
     }
-    return try parse(received)
+    return received
+  }
+
+  static func writeAll(_ fd: Int32, _ bytes: Data) throws {
+    try bytes.withUnsafeBytes { raw in
+      var sent = 0
+      while sent < raw.count {
+        let result = write(fd, raw.baseAddress! + sent, raw.count - sent)
+        if result < 0 {
+          if errno == EINTR { continue }
+          throw HTTPClientError(description: "write: \(errnoText())")
+        }
+        sent += result
+      }
+    }
   }
 
   static func parse(_ data: Data) throws -> HTTPReply {
@@ -150,5 +171,5 @@ enum RawHTTPClient {
     return HTTPReply(status: status, headers: headers, body: Data(data[end.upperBound...]))
   }
 
-  private static func errnoText() -> String { String(cString: strerror(errno)) }
+  static func errnoText() -> String { String(cString: strerror(errno)) }
 }

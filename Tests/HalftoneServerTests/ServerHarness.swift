@@ -19,9 +19,11 @@ final class ServerHarness: @unchecked Sendable {
 
   /// - Parameters:
   ///   - onDemand: also builds a `Fetcher` (SSRF guard as `allowPrivate` says) and a `Prefetcher`.
+  ///   - configureCache: changes to the cache's options (durability is off already).
   static func start(
     configure: (inout HalftoneServerConfiguration) -> Void = { _ in },
-    onDemand: Bool = false, allowPrivate: Bool = true, cacheRoot: URL? = nil
+    onDemand: Bool = false, allowPrivate: Bool = true, cacheRoot: URL? = nil,
+    configureCache: (inout CacheOptions) -> Void = { _ in }
   ) async throws -> ServerHarness {
     let root =
       cacheRoot
@@ -29,6 +31,7 @@ final class ServerHarness: @unchecked Sendable {
         "halftone-server-\(UUID().uuidString)")
     var options = CacheOptions()
     options.durable = false
+    configureCache(&options)
     let cache = try Cache.open(root: root, options: options)
     var configuration = HalftoneServerConfiguration()
     configuration.port = 0
@@ -78,6 +81,29 @@ final class ServerHarness: @unchecked Sendable {
 
   func head(_ target: String, headers: [(String, String)] = []) async throws -> HTTPReply {
     try await RawHTTPClient.get(port: port, target, method: "HEAD", headers: headers)
+  }
+
+  /// Every byte of the answer to one request (on a connection of its own, `Connection: close`).
+  func raw(
+    _ target: String, method: String = "GET", headers: [(String, String)] = []
+  ) async throws -> Data {
+    try await RawHTTPClient.exchange(
+      port: port, RawHTTPClient.request(port: port, target, method: method, headers: headers))
+  }
+
+  /// The value of the unlabelled metric `name` (or of the series `name{labels}`); `nil` when
+  /// `/metrics` has no such line.
+  func metric(_ series: String) async throws -> Double? {
+    let text = try await get("/metrics").text
+    for line in text.split(separator: "\n") where line.hasPrefix(series + " ") {
+      return Double(line.dropFirst(series.count + 1))
+    }
+    return nil
+  }
+
+  /// Requests answered on the event loop by the hot-blob fast path so far.
+  func fastPathResponses() async throws -> Int {
+    Int(try await metric("halftone_http_fast_path_responses_total") ?? -1)
   }
 
   /// Breaks the index's schema from another process (SQLite through Python's sqlite3 module),

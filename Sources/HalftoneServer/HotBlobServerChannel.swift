@@ -1,0 +1,63 @@
+import HummingbirdCore
+import Logging
+import NIOCore
+import NIOHTTPTypesHTTP1
+
+/// Hummingbird's HTTP/1.1 child channel with a `HotBlobChannelHandler` in its pipeline.
+///
+/// Not through `HTTP1Channel.Configuration.additionalChannelHandlers`, which go after the
+/// conversion to swift-http-types: the handler sits right after NIO's HTTP/1 codec, so a hot
+/// blob costs no conversion of its request or answer. The pipeline is:
+///
+///     NIO HTTP/1 decoder/encoder → HotBlobChannelHandler → HTTP1ToHTTPServerCodec
+///       → HTTPConnectionStateHandler → NIOAsyncChannel (Hummingbird's request loop)
+///
+/// `HTTPConnectionStateHandler` then sees only the requests Hummingbird answers. That is right
+/// for graceful shutdown (it closes each connection once the requests Hummingbird has in hand are
+/// answered; the fast path's answers are complete as soon as they are written), not for the idle
+/// timeout, which `http1` below therefore gives to the fast-path handler instead.
+///
+/// Pipelining is not handled by NIO here (Hummingbird turns `HTTPServerPipelineHandler` off and
+/// answers a connection's requests one by one); `HotBlobChannelHandler` keeps the order itself.
+struct HotBlobServerChannel: ServerChildChannel {
+  typealias Value = HTTP1Channel.Value
+
+  let http1: HTTP1Channel
+  let fastPath: HotBlobFastPath
+  let idleTimeout: TimeAmount?
+
+  func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
+    let fastPath = self.fastPath
+    let idleTimeout = self.idleTimeout
+    return http1.setup(channel: channel, logger: logger).flatMapThrowing { value in
+      let pipeline = channel.pipeline.syncOperations
+      let codec = try pipeline.handler(type: HTTP1ToHTTPServerCodec.self)
+      try pipeline.addHandler(
+        HotBlobChannelHandler(fastPath: fastPath, idleTimeout: idleTimeout),
+        position: .before(codec))
+      return value
+    }
+  }
+
+  func handle(value: Value, logger: Logger) async {
+    await http1.handle(value: value, logger: logger)
+  }
+}
+
+extension HTTPServerBuilder {
+  /// HTTP/1.1 as `.http1(configuration:)` builds it, with hot blobs answered on the event loop
+  /// (and the configuration's idle timeout kept by the fast-path handler).
+  static func http1(
+    configuration: HTTP1Channel.Configuration, hotBlobs fastPath: HotBlobFastPath
+  ) -> HTTPServerBuilder {
+    var withoutTimeout = configuration
+    withoutTimeout.idleTimeout = nil
+    let hummingbird = withoutTimeout
+    let idleTimeout = configuration.idleTimeout
+    return HTTPServerBuilder { responder in
+      HotBlobServerChannel(
+        http1: HTTP1Channel(responder: responder, configuration: hummingbird),
+        fastPath: fastPath, idleTimeout: idleTimeout)
+    }
+  }
+}
