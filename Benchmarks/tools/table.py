@@ -102,7 +102,14 @@ for tool, target in (("thumbor", 1.5), ("ImageMagick", 3.0)):
     for threads in sorted({1, cores}):
         goal(f"thumbnails/s ≥ {target}× {tool}, {threads} thread(s)",
              halftone("thumbnail", threads), find("thumbnail", tool, threads), target)
-goal("prefetch ≥ 2× curl --parallel + vipsthumbnail", halftone("fetch", cores),
+prefetch = halftone("fetch", cores)
+bench_of_origin = next((row for row in rows if row["section"] == "fetch"
+                        and row["how"].startswith("halftone bench")), None)
+if prefetch and bench_of_origin:
+    rss = prefetch.get("rss_mb") or 0
+    goal("prefetch ≥ 0.85× halftone bench on the same files, peak RSS ≤ 300 MB", prefetch,
+         bench_of_origin, 0.85, 0 < rss <= 300, f", {rss:.0f} MB")
+goal("prefetch ≥ 2× curl --parallel + vipsthumbnail", prefetch,
      find("fetch", "curl + vipsthumbnail", cores), 2.0)
 serve_h, serve_n = halftone("serve", cores), find("serve", "nginx", cores)
 if serve_h and serve_n:

@@ -17,8 +17,9 @@ public final class Prefetcher: Sendable {
   public let thumbnailer: Thumbnailer
   public let options: PrefetchOptions
   private let renders: WorkLimiter
-  /// Hashing, blob writes (fsync) and index writes: blocking, so they run on their own threads,
-  /// several at once so that the store can group their fsyncs (see `Cache.putBlob`).
+  /// Hashing, blob writes (fsync) and index writes: blocking, so they run on Dispatch threads
+  /// rather than Swift's cooperative pool, several at once so that the store can group their
+  /// fsyncs (see `FileBlobBackend` and `GroupCommit`).
   private let storing: WorkLimiter
   private let originals = SingleFlight<String, StoredOriginal>()
   private let thumbnails = SingleFlight<String, VariantRecord>()
@@ -28,8 +29,8 @@ public final class Prefetcher: Sendable {
     self.fetcher = fetcher
     self.options = options
     self.thumbnailer = Thumbnailer(maxPixels: options.maxPixels)
-    self.renders = WorkLimiter(limit: options.thumbnailWorkers)
-    self.storing = WorkLimiter(limit: options.storeWorkers)
+    self.renders = WorkLimiter(limit: max(1, options.thumbnailWorkers))
+    self.storing = WorkLimiter(limit: max(1, options.storeWorkers))
   }
 
   /// Processes every item, at most `options.concurrency` references at once, reading records only
@@ -91,7 +92,21 @@ public final class Prefetcher: Sendable {
       return (cached.original, cached.variant, false)
     }
     let original = try await obtainOriginal(spec)
-    let variant = try await thumbnails.run("\(original.digest.hex) \(key)") {
+    do {
+      return (original, try await variant(of: original, spec: spec, key: key), true)
+    } catch is OriginalVanished {
+      // A concurrent `gc` removed the original while this reference waited for a render slot.
+      // The index now misses it, so obtaining it again fetches it again (once).
+      let again = try await obtainOriginal(spec)
+      return (again, try await variant(of: again, spec: spec, key: key), true)
+    }
+  }
+
+  /// The thumbnail of `original` for `key`: from the index, else rendered and stored now.
+  private func variant(
+    of original: StoredOriginal, spec: ThumbnailSpec, key: String
+  ) async throws -> VariantRecord {
+    try await thumbnails.run("\(original.digest.hex) \(key)") {
       // The digest names the original's content, so a thumbnail made from it stays valid even
       // when `refresh` re-fetched it.
       if let existing = try self.cache.variant(original: original.digest, specKey: key) {
@@ -99,7 +114,6 @@ public final class Prefetcher: Sendable {
       }
       return try await self.render(original, spec: spec, key: key)
     }
-    return (original, variant, true)
   }
 
   // MARK: Resume
@@ -169,6 +183,9 @@ public final class Prefetcher: Sendable {
   private func loadOrFetch(_ url: String, asWritten: Bool) async throws -> StoredOriginal {
     let known = try usableSource(url)
     if let known, !options.refresh {
+      // Most recently used from now on: a concurrent `gc` evicts it last while it waits for its
+      // render.
+      try? cache.touch(known.original)
       return StoredOriginal(source: known, asWritten: asWritten)
     }
     do {
@@ -221,8 +238,11 @@ public final class Prefetcher: Sendable {
         return try Self.render(bytes, spec: spec, asWritten: original.asWritten, with: thumbnailer)
       }
     } catch let error as any HalftoneError where error.kind == .corruptImage {
-      // Remembered in the index so the next run fetches this original again.
+      // Remembered in the index so the next run fetches this original again; and if the stored
+      // copy is what is damaged (not what the origin sends), it goes to quarantine, or the next
+      // fetch's identical bytes would find its name taken and reuse it.
       try? cache.recordFailure(url: original.url, kind: error.kind, message: error.message)
+      _ = try? cache.quarantineIfCorrupt(original.digest)
       throw error
     }
     return try await storing.runBlocking {
@@ -281,11 +301,17 @@ public struct StoredOriginal: Sendable {
   /// The original's bytes, read from the cache.
   func bytes(in cache: Cache) throws -> Data {
     guard let data = try cache.readBlob(digest) else {
-      throw PipelineError(
-        kind: .storage, message: "original \(digest.hex) of \(url) disappeared from the cache")
+      throw OriginalVanished(
+        message: "original \(digest.hex) of \(url) disappeared from the cache (removed by gc?)")
     }
     return data
   }
+}
+
+/// An original the index named was gone when its render started.
+struct OriginalVanished: HalftoneError {
+  var kind: ErrorKind { .storage }
+  var message: String
 }
 
 /// A failure of the pipeline itself (not of a stage), e.g. a blob removed under it.

@@ -1,7 +1,8 @@
 import Dispatch
 
 /// An async counting semaphore: at most `limit` holders at once, the others wait in FIFO order.
-/// Used to bound CPU-bound work: thumbnail renders, one per core (prefetch) or per worker (server).
+/// Used to bound blocking work: thumbnail renders, one per core (prefetch) or per worker (server),
+/// and the store's writes.
 public actor WorkLimiter {
   public let limit: Int
   private var holders = 0
@@ -30,8 +31,8 @@ public actor WorkLimiter {
     }
   }
 
-  /// Runs blocking, CPU-bound `work` on a Dispatch worker thread while holding a slot, so libvips
-  /// never blocks the cooperative thread pool that drives the fetches.
+  /// Runs blocking `work` (CPU-bound, or waiting on fsync) on a Dispatch worker thread while
+  /// holding a slot, so it never blocks the cooperative thread pool that drives the fetches.
   public func runBlocking<T: Sendable>(
     _ work: @escaping @Sendable () throws -> T
   ) async throws -> T {

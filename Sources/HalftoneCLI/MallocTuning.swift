@@ -15,10 +15,13 @@ import Foundation
 /// (Benchmarks/compare, fetch section). This is the tuning libvips' own documentation suggests
 /// short of switching allocators.
 enum MallocTuning {
-  /// Applies the settings, unless the environment already sets `MALLOC_ARENA_MAX` or
-  /// `MALLOC_MMAP_THRESHOLD_` (an operator's explicit choice wins). Call before threads start.
+  /// Applies the settings, unless the environment already tunes malloc (`MALLOC_ARENA_MAX`,
+  /// `MALLOC_MMAP_THRESHOLD_`, or `glibc.malloc.` tunables in `GLIBC_TUNABLES`): an operator's
+  /// explicit choice wins. Call before threads start.
   static func apply(environment: [String: String] = ProcessInfo.processInfo.environment) {
-    guard let mallopt = mallopt else { return }
+    guard let mallopt = mallopt,
+      !(environment["GLIBC_TUNABLES"] ?? "").contains("glibc.malloc.")
+    else { return }
     if environment["MALLOC_ARENA_MAX"] == nil {
       _ = mallopt(arenaMax, 2)
     }

@@ -175,7 +175,8 @@ final class CurlTransfer: @unchecked Sendable {
       let declared = headers["content-length"].flatMap({ Int($0) }),
       declared > 0, declared <= maxBytes
     else { return }
-    body.reserveCapacity(declared)
+    // Capped: a lying length must not make every transfer reserve the whole byte limit.
+    body.reserveCapacity(min(declared, 32 << 20))
   }
 
   fileprivate func receiveHeader(_ line: String) {

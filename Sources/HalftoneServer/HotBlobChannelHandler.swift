@@ -53,6 +53,9 @@ final class HotBlobChannelHandler: ChannelDuplexHandler {
   private var state = State.betweenRequests
   /// Requests handed to Hummingbird whose response's end has not been written yet.
   private var forwardedAwaitingResponse = 0
+  /// A request handed to Hummingbird said `Connection: close`: Hummingbird ends the connection
+  /// after answering it, so no later request may be answered here (it would follow the close).
+  private var hummingbirdEndsConnection = false
   /// Answers written here since the last flush: flushed once per read, so the answers to
   /// pipelined requests leave in one write.
   private var unflushed = false
@@ -82,6 +85,12 @@ final class HotBlobChannelHandler: ChannelDuplexHandler {
 
   func channelRead(context: ChannelHandlerContext, data: NIOAny) {
     let part = unwrapInboundIn(data)
+    if case .closed = state {
+      // The client goes on sending after a `Connection: close` answer: nothing of it will be
+      // read, so the connection ends now rather than reading (and timing) it forever.
+      context.close(promise: nil)
+      return
+    }
     idle.read(part)
     switch state {
     case .betweenRequests:
@@ -89,10 +98,13 @@ final class HotBlobChannelHandler: ChannelDuplexHandler {
         context.fireChannelRead(data)  // not a request's start: Hummingbird reports it
         return
       }
-      if forwardedAwaitingResponse == 0, context.channel.isWritable,
-        answer(request, context: context)
+      if !hummingbirdEndsConnection, forwardedAwaitingResponse == 0,
+        context.channel.isWritable, answer(request, context: context)
       {
         return
+      }
+      if HotBlobFastPath.combined(request.headers, .connection) == "close" {
+        hummingbirdEndsConnection = true
       }
       forwardedAwaitingResponse += 1
       state = .forwarding

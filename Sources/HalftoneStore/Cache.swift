@@ -115,6 +115,16 @@ public final class Cache: Sendable {
     return data
   }
 
+  /// Re-hashes the blob and quarantines it when its bytes no longer match its name; returns
+  /// whether it did. For a caller that found a blob unusable (an original libvips cannot decode):
+  /// a damaged blob of the right size would otherwise be reused by every later `putBlob` of the
+  /// good bytes, since a write finds the name taken.
+  @discardableResult
+  public func quarantineIfCorrupt(_ digest: Digest) throws(StoreError) -> Bool {
+    guard let data = try backend.get(digest), Digest.of(data) != digest else { return false }
+    return try backend.quarantine(digest)
+  }
+
   // MARK: Sources (URL → original)
 
   /// Records that `url` served the original `original` (already stored with `putBlob`).

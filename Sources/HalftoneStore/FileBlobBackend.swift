@@ -14,6 +14,11 @@ import Foundation
 /// directory → unlink the temporary name. A reader therefore sees either no blob or the whole
 /// blob, even if the writer is killed at any instant; a failed write (a full disk) removes its
 /// temporary file before it throws. Only POSIX calls are used, so every failure carries its errno.
+///
+/// Writes that happen at the same time (several threads, or one `putMany`) are published as a
+/// group (`GroupCommit`): all their temporary files are made durable by one syncfs(2), then
+/// linked, then their names made durable by a second syncfs; a group of one uses the two fsyncs
+/// above. The ordering is the same, so is the guarantee; the flushes are shared.
 public final class FileBlobBackend: BlobBackend {
   /// The cache root this backend lives in.
   public let root: URL
@@ -28,6 +33,11 @@ public final class FileBlobBackend: BlobBackend {
   let durable: Bool
   /// Durable writes publish through here, so concurrent writers share their barriers.
   private let commits = GroupCommit<StagedBlob, Result<PutOutcome, StoreError>>()
+  /// `tmp/`, open for the backend's lifetime: syncfs reports the write-back errors that
+  /// happened since the descriptor it is given was opened, so it is given this long-lived one
+  /// (a group member's own file may have been opened after another member's pages failed).
+  /// -1 when it could not be opened: groups then fsync each file.
+  private let barrierDescriptor: Int32
 
   /// Creates `blobs/sha256/`, `tmp/` under `root` when missing.
   /// - Parameters:
@@ -48,6 +58,11 @@ public final class FileBlobBackend: BlobBackend {
     try POSIX.ensureDirectory(rootPath + "/blobs", durable: durable)
     try POSIX.ensureDirectory(blobsPath, durable: durable)
     try POSIX.ensureDirectory(tmpPath, durable: durable)
+    barrierDescriptor = open(tmpPath, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+  }
+
+  deinit {
+    if barrierDescriptor >= 0 { close(barrierDescriptor) }
   }
 
   /// The final path of a blob (whether or not it exists).
@@ -202,8 +217,10 @@ public final class FileBlobBackend: BlobBackend {
       }
     }
     if durable, let failure = syncNames(of: group, outcomes: outcomes) {
+      // Every success fails, `alreadyPresent` too: the blob that was present may be a member of
+      // this very group whose name is not durable.
       outcomes = outcomes.map { outcome in
-        if case .success(.stored) = outcome { return .failure(failure) }
+        if case .success = outcome { return .failure(failure) }
         return outcome
       }
     }
@@ -213,10 +230,10 @@ public final class FileBlobBackend: BlobBackend {
   /// The data barrier: fsync of the one file, or one syncfs for a group (each file's fsync
   /// where the system has no syncfs).
   private func syncContents(of group: [StagedBlob]) -> StoreError? {
-    if group.count > 1 {
-      let result = io.syncFileSystem(group[0].descriptor)
+    if group.count > 1, barrierDescriptor >= 0 {
+      let result = io.syncFileSystem(barrierDescriptor)
       if result == 0 { return nil }
-      if result != -ENOSYS {
+      if !Self.syncfsUnavailable(result) {
         return StoreError.posix("sync the file system holding", path: tmpPath, errno: -result)
       }
     }
@@ -225,6 +242,12 @@ public final class FileBlobBackend: BlobBackend {
       if result != 0 { return StoreError.posix("sync", path: blob.tempPath, errno: -result) }
     }
     return nil
+  }
+
+  /// syncfs is missing (ENOSYS), or refused by a sandbox (EPERM, EINVAL, EOPNOTSUPP): the
+  /// group falls back to one fsync per file and per directory.
+  private static func syncfsUnavailable(_ result: Int32) -> Bool {
+    [ENOSYS, EPERM, EINVAL, EOPNOTSUPP].contains(-result)
   }
 
   /// The name barrier: fsync of each shard directory that received a blob, or one syncfs.
@@ -238,10 +261,10 @@ public final class FileBlobBackend: BlobBackend {
       }
     }
     if shards.isEmpty { return nil }
-    if shards.count > 1 {
-      let result = io.syncFileSystem(group[0].descriptor)
+    if shards.count > 1, barrierDescriptor >= 0 {
+      let result = io.syncFileSystem(barrierDescriptor)
       if result == 0 { return nil }
-      if result != -ENOSYS {
+      if !Self.syncfsUnavailable(result) {
         return StoreError.posix("sync the file system holding", path: blobsPath, errno: -result)
       }
     }

@@ -6,8 +6,9 @@ import Foundation
   import Darwin
 #endif
 
-/// The two system calls a blob write depends on, replaceable so tests can inject a failure in the
-/// middle of a write (a full disk) and check that nothing partial is left behind.
+/// The system calls a blob write's durability depends on, replaceable so tests can inject a
+/// failure in the middle of a write (a full disk) or of a barrier, and check that nothing partial
+/// is left behind.
 public struct FileIO: Sendable {
   /// Like write(2), but returns the number of bytes written, or `-errno` on failure.
   public var write: @Sendable (_ fd: Int32, _ bytes: UnsafeRawPointer, _ count: Int) -> Int
@@ -20,7 +21,7 @@ public struct FileIO: Sendable {
   public init(
     write: @escaping @Sendable (Int32, UnsafeRawPointer, Int) -> Int,
     fsync: @escaping @Sendable (Int32) -> Int32,
-    syncFileSystem: @escaping @Sendable (Int32) -> Int32
+    syncFileSystem: @escaping @Sendable (Int32) -> Int32 = FileIO.systemSyncFileSystem
   ) {
     self.write = write
     self.fsync = fsync
@@ -34,18 +35,19 @@ public struct FileIO: Sendable {
       return written >= 0 ? written : -Int(errno)
     },
     fsync: { fd in systemFsync(fd) == 0 ? 0 : -errno },
-    syncFileSystem: { posixSyncFileSystem($0) }
+    syncFileSystem: FileIO.systemSyncFileSystem
   )
-}
 
-private func posixSyncFileSystem(_ fd: Int32) -> Int32 {
-  guard let call = systemSyncFileSystem else { return -ENOSYS }
-  return call(fd) == 0 ? 0 : -errno
+  /// syncfs(2) as `FileIO` calls it: 0, or `-errno`; `-ENOSYS` where the system has none.
+  @Sendable public static func systemSyncFileSystem(_ fd: Int32) -> Int32 {
+    guard let call = syncfsSymbol else { return -ENOSYS }
+    return call(fd) == 0 ? 0 : -errno
+  }
 }
 
 /// syncfs(2), looked up at run time: Glibc's Swift module does not declare it (it is a GNU
 /// extension), and Darwin has none.
-private let systemSyncFileSystem: (@convention(c) (Int32) -> Int32)? = {
+private let syncfsSymbol: (@convention(c) (Int32) -> Int32)? = {
   #if os(Linux)
     guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "syncfs") else { return nil }
     return unsafeBitCast(symbol, to: (@convention(c) (Int32) -> Int32).self)

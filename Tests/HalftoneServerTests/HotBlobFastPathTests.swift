@@ -32,8 +32,12 @@ final class HotBlobFastPathTests: XCTestCase {
   }
 
   func testFastPathAnswersByteForByteAsTheGeneralPath() async throws {
-    let fast = try await ServerHarness.start()
-    let general = try await ServerHarness.start { $0.hotBlobFastPath = false }
+    // Memory entries live an hour: on a starved machine the default 10 s could expire mid-test.
+    let fast = try await ServerHarness.start { $0.memoryCacheLifetime = 3600 }
+    let general = try await ServerHarness.start {
+      $0.hotBlobFastPath = false
+      $0.memoryCacheLifetime = 3600
+    }
     let digest = try fast.cache.putBlob(bytes)
     XCTAssertEqual(try general.cache.putBlob(bytes), digest)
     let path = "/blobs/\(digest.hex)"
@@ -75,7 +79,7 @@ final class HotBlobFastPathTests: XCTestCase {
   }
 
   func testRequestsTheFastPathMustNotAnswerGoTheGeneralPath() async throws {
-    let harness = try await ServerHarness.start()
+    let harness = try await ServerHarness.start { $0.memoryCacheLifetime = 3600 }
     let digest = try harness.cache.putBlob(bytes)
     let path = "/blobs/\(digest.hex)"
     _ = try await harness.get(path)  // in memory from now on

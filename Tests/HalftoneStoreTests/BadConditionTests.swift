@@ -210,7 +210,7 @@ final class FaultSwitch: @unchecked Sendable {
   private let lock = NSLock()
   private var writeFailure: (after: Int, errno: Int32)?
   private var syncFailure: Int32?
-  private var fileSystemSyncFailure: Int32?
+  private var fileSystemSyncFailure: (after: Int, errno: Int32)?
   private(set) var writes = 0
   private var fileSystemSyncs = 0
   private var fileSyncs = 0
@@ -220,8 +220,11 @@ final class FaultSwitch: @unchecked Sendable {
   /// fsync calls on files that reached the switch (failed or not).
   var fileSyncCount: Int { lock.withLock { fileSyncs } }
 
-  /// syncfs fails with `errno` from now on (`ENOSYS`: as if the system had none).
-  func failFileSystemSync(errno: Int32) { lock.withLock { fileSystemSyncFailure = errno } }
+  /// syncfs fails with `errno` from now on, after `after` more successful calls (`ENOSYS`: as
+  /// if the system had none).
+  func failFileSystemSync(errno: Int32, after successfulCalls: Int = 0) {
+    lock.withLock { fileSystemSyncFailure = (fileSystemSyncs + successfulCalls, errno) }
+  }
 
   func failWrite(after successfulWrites: Int, errno: Int32) {
     lock.withLock {
@@ -262,7 +265,10 @@ final class FaultSwitch: @unchecked Sendable {
       syncFileSystem: { [self] fd in
         let failure = lock.withLock { () -> Int32? in
           fileSystemSyncs += 1
-          return fileSystemSyncFailure
+          guard let failure = fileSystemSyncFailure, fileSystemSyncs > failure.after else {
+            return nil
+          }
+          return failure.errno
         }
         if let failure { return -failure }
         return FileIO.posix.syncFileSystem(fd)

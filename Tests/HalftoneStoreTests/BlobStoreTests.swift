@@ -92,6 +92,25 @@ final class BlobStoreTests: StoreTestCase {
     XCTAssertTrue(quarantine[0].hasPrefix(digest.hex))
   }
 
+  func testADamagedBlobOfTheRightSizeIsQuarantinedOnRequestAndThenRewritten() throws {
+    let cache = try openCache()
+    let data = randomBytes(4_096)
+    let digest = try cache.putBlob(data)
+    XCTAssertFalse(try cache.quarantineIfCorrupt(digest), "intact bytes stay")
+    let url = try XCTUnwrap(cache.blobURL(digest))
+    var damaged = data
+    damaged[7] ^= 0x80
+    try damaged.write(to: url)
+    // Same size: a put of the good bytes would find the name taken and keep the damage.
+    XCTAssertEqual(try cache.putBlob(data), digest)
+    XCTAssertEqual(try Data(contentsOf: url), damaged)
+
+    XCTAssertTrue(try cache.quarantineIfCorrupt(digest))
+    XCTAssertFalse(cache.hasBlob(digest))
+    XCTAssertEqual(try cache.putBlob(data), digest)
+    XCTAssertEqual(try cache.readBlob(digest), data, "rewritten from the good bytes")
+  }
+
   func testRecordingARowForAnAbsentBlobIsRefused() throws {
     let cache = try openCache()
     let ghost = Digest.of(Data("ghost".utf8))

@@ -38,6 +38,7 @@ final class GroupCommitTests: StoreTestCase {
   }
 
   func testAGroupUsesOneFileSystemSyncPerBarrier() throws {
+    try skipWithoutSyncfs()
     let fault = FaultSwitch()
     let cache = try openCache { $0.fileIO = fault.io }
     let results = cache.putBlobs((0..<10).map { _ in randomBytes(3_000) })
@@ -62,6 +63,7 @@ final class GroupCommitTests: StoreTestCase {
   }
 
   func testAFailedGroupBarrierFailsTheGroupAndPublishesNothing() throws {
+    try skipWithoutSyncfs()
     let fault = FaultSwitch()
     let cache = try openCache { $0.fileIO = fault.io }
     let kept = randomBytes(4_000)
@@ -83,13 +85,31 @@ final class GroupCommitTests: StoreTestCase {
     XCTAssertEqual(retried.filter { (try? $0.get()) != nil }.count, 3)
   }
 
+  func testAFailedNameBarrierFailsEveryMemberEvenThoseFoundPresent() throws {
+    try skipWithoutSyncfs()
+    let fault = FaultSwitch()
+    let cache = try openCache { $0.fileIO = fault.io }
+    // Enough blobs to land in several shards, so the names are synced by syncfs too.
+    let blobs = (0..<12).map { _ in randomBytes(3_000) }
+    fault.failFileSystemSync(errno: EIO, after: 1)  // the contents' barrier passes, not the names'
+    let results = cache.putBlobs(blobs + [blobs[0]])
+    XCTAssertEqual(fault.fileSystemSyncCount, 2)
+    for result in results {
+      guard case .failure(let error) = result else {
+        return XCTFail("reported durable although the names' barrier failed")
+      }
+      XCTAssertEqual(error.errno, EIO)
+    }
+    XCTAssertEqual(try stagingFiles(), [])
+  }
+
   func testConcurrentWritersShareBarriersAndLoseNothing() throws {
     let cache = try openCache()
     let writers = 6
     let perWriter = 25
     let blobs = (0..<writers * perWriter).map { _ in randomBytes(4_000) }
     let failures = Locked(0)
-    DispatchQueue.concurrentPerform(iterations: writers) { writer in
+    onThreads(writers) { writer in
       for index in stride(from: writer, to: blobs.count, by: writers) {
         do { try cache.putBlob(blobs[index]) } catch { failures.withLock { $0 += 1 } }
       }
@@ -109,7 +129,7 @@ final class GroupCommitTests: StoreTestCase {
     let wrong = Locked(0)
     let callers = 8
     let perCaller = 10
-    DispatchQueue.concurrentPerform(iterations: callers) { caller in
+    onThreads(callers) { caller in
       for round in 0..<perCaller {
         let items = [caller * 1_000 + round, caller * 1_000 + round + 500]
         let outcomes = commits.commit(items) { group in
@@ -124,6 +144,29 @@ final class GroupCommitTests: StoreTestCase {
     let sizes = groups.withLock { $0 }
     XCTAssertEqual(sizes.reduce(0, +), callers * perCaller * 2, "every item published once")
     XCTAssertLessThan(sizes.count, callers * perCaller, "callers never shared a barrier")
+  }
+
+  /// syncfs is what groups share; where the system has none (or refuses it) these tests of
+  /// syncfs accounting do not apply: the fallback has its own test.
+  private func skipWithoutSyncfs() throws {
+    let descriptor = open(directory.path, O_RDONLY | O_DIRECTORY)
+    defer { close(descriptor) }
+    let result = FileIO.systemSyncFileSystem(descriptor)
+    if result != 0 { throw XCTSkip("no usable syncfs here (errno \(-result))") }
+  }
+
+  /// Runs `body(index)` on `count` threads of their own at once (not a Dispatch pool, which may
+  /// be one thread wide on a one-CPU machine) and waits for all of them.
+  private func onThreads(_ count: Int, _ body: @escaping @Sendable (Int) -> Void) {
+    let done = DispatchGroup()
+    for index in 0..<count {
+      done.enter()
+      Thread {
+        body(index)
+        done.leave()
+      }.start()
+    }
+    done.wait()
   }
 
   func testALoneCallerIsAGroupOfItsOwn() {
