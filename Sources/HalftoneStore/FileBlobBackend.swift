@@ -230,11 +230,11 @@ public final class FileBlobBackend: BlobBackend {
   /// The data barrier: fsync of the one file, or one syncfs for a group (each file's fsync
   /// where the system has no syncfs).
   private func syncContents(of group: [StagedBlob]) -> StoreError? {
-    if group.count > 1, barrierDescriptor >= 0 {
-      let result = io.syncFileSystem(barrierDescriptor)
-      if result == 0 { return nil }
-      if !Self.syncfsUnavailable(result) {
-        return StoreError.posix("sync the file system holding", path: tmpPath, errno: -result)
+    if group.count > 1 {
+      do throws(StoreError) {
+        if try syncFileSystem(holding: tmpPath) { return nil }
+      } catch {
+        return error
       }
     }
     for blob in group {
@@ -244,10 +244,15 @@ public final class FileBlobBackend: BlobBackend {
     return nil
   }
 
-  /// syncfs is missing (ENOSYS), or refused by a sandbox (EPERM, EINVAL, EOPNOTSUPP): the
-  /// group falls back to one fsync per file and per directory.
-  private static func syncfsUnavailable(_ result: Int32) -> Bool {
-    [ENOSYS, EPERM, EINVAL, EOPNOTSUPP].contains(-result)
+  /// One syncfs through the long-lived descriptor: `true` when done, `false` when syncfs is
+  /// missing (ENOSYS) or refused by a sandbox (EPERM, EINVAL, EOPNOTSUPP), in which case the
+  /// caller falls back to one fsync per file or directory.
+  private func syncFileSystem(holding path: String) throws(StoreError) -> Bool {
+    guard barrierDescriptor >= 0 else { return false }
+    let result = io.syncFileSystem(barrierDescriptor)
+    if result == 0 { return true }
+    if [ENOSYS, EPERM, EINVAL, EOPNOTSUPP].contains(-result) { return false }
+    throw StoreError.posix("sync the file system holding", path: path, errno: -result)
   }
 
   /// The name barrier: fsync of each shard directory that received a blob, or one syncfs.
@@ -261,11 +266,11 @@ public final class FileBlobBackend: BlobBackend {
       }
     }
     if shards.isEmpty { return nil }
-    if shards.count > 1, barrierDescriptor >= 0 {
-      let result = io.syncFileSystem(barrierDescriptor)
-      if result == 0 { return nil }
-      if !Self.syncfsUnavailable(result) {
-        return StoreError.posix("sync the file system holding", path: blobsPath, errno: -result)
+    if shards.count > 1 {
+      do throws(StoreError) {
+        if try syncFileSystem(holding: blobsPath) { return nil }
+      } catch {
+        return error
       }
     }
     for shard in shards {
