@@ -21,7 +21,6 @@ struct HalftoneCommand: AsyncParsableCommand {
 @main
 enum HalftoneMain {
   static func main() async {
-    MallocTuning.apply()
     do {
       var command = try HalftoneCommand.parseAsRoot()
       if var asyncCommand = command as? AsyncParsableCommand {

@@ -14,10 +14,15 @@ import Foundation
 /// mapped, and unmapped when freed) brought the same run to ~280 MB at the same throughput
 /// (Benchmarks/compare, fetch section). This is the tuning libvips' own documentation suggests
 /// short of switching allocators.
+///
+/// Only `prefetch` applies it: the fixed threshold makes every decode buffer over 1 MiB a fresh
+/// mapping (page faults, zeroing), which cost ~9 % of single-threaded render speed in `halftone
+/// bench` (15.8 → 14.2 images/s, alternating runs); prefetch trades that for bounded memory with
+/// 32 references in flight, while `bench` and `thumbnail` keep glibc's defaults.
 enum MallocTuning {
   /// Applies the settings, unless the environment already tunes malloc (`MALLOC_ARENA_MAX`,
   /// `MALLOC_MMAP_THRESHOLD_`, or `glibc.malloc.` tunables in `GLIBC_TUNABLES`): an operator's
-  /// explicit choice wins. Call before threads start.
+  /// explicit choice wins. Call early, before the heavy work starts.
   static func apply(environment: [String: String] = ProcessInfo.processInfo.environment) {
     guard let mallopt = mallopt,
       !(environment["GLIBC_TUNABLES"] ?? "").contains("glibc.malloc.")
