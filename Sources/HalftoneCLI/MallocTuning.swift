@@ -11,9 +11,8 @@ import Foundation
 /// 8 per core), each keeps the freed pages of the large buffers libvips and the downloads churn
 /// through, and the dynamic mmap threshold soon rises so far that multi-megabyte buffers come from
 /// those arenas instead of mmap. Two arenas and a fixed 1 MiB mmap threshold (large buffers are
-/// mapped, and unmapped when freed) brought the same run to ~280 MB at the same throughput
-/// (Benchmarks/compare, fetch section). This is the tuning libvips' own documentation suggests
-/// short of switching allocators.
+/// mapped, and unmapped when freed) brought the same run to 276–306 MB (Benchmarks/compare, fetch
+/// section, and prefetch-only runs); two arenas alone, 362 MB.
 ///
 /// Only `prefetch` applies it: the fixed threshold makes every decode buffer over 1 MiB a fresh
 /// mapping (page faults, zeroing), which cost ~9 % of single-threaded render speed in `halftone
