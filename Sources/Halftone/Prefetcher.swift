@@ -17,6 +17,9 @@ public final class Prefetcher: Sendable {
   public let thumbnailer: Thumbnailer
   public let options: PrefetchOptions
   private let renders: WorkLimiter
+  /// One read buffer per render slot: originals are read into reused memory, not fresh
+  /// allocations (see `ReusableBuffer`).
+  private let readBuffers = ReusableBufferPool()
   /// Hashing, blob writes (fsync) and index writes: blocking, so they run on Dispatch threads
   /// rather than Swift's cooperative pool, several at once so that the store can group their
   /// fsyncs (see `FileBlobBackend` and `GroupCommit`).
@@ -230,12 +233,16 @@ public final class Prefetcher: Sendable {
   private func render(_ original: StoredOriginal, spec: ThumbnailSpec, key: String) async throws
     -> VariantRecord
   {
-    let (cache, thumbnailer) = (self.cache, self.thumbnailer)
+    let (cache, thumbnailer, readBuffers) = (self.cache, self.thumbnailer, self.readBuffers)
     let thumbnail: Thumbnail
     do {
       thumbnail = try await renders.runBlocking {
-        let bytes = try original.bytes(in: cache)
-        return try Self.render(bytes, spec: spec, asWritten: original.asWritten, with: thumbnailer)
+        try readBuffers.withBuffer { buffer in
+          try original.read(from: cache, into: buffer)
+          return try buffer.withContents { bytes in
+            try Self.render(bytes, spec: spec, asWritten: original.asWritten, with: thumbnailer)
+          }
+        }
       }
     } catch let error as any HalftoneError where error.kind == .corruptImage {
       // Remembered in the index so the next run fetches this original again; and if the stored
@@ -298,13 +305,12 @@ public struct StoredOriginal: Sendable {
     self.init(url: source.url, digest: source.original, asWritten: asWritten)
   }
 
-  /// The original's bytes, read from the cache.
-  func bytes(in cache: Cache) throws -> Data {
-    guard let data = try cache.readBlob(digest) else {
+  /// Reads the original's bytes from the cache into `buffer`.
+  func read(from cache: Cache, into buffer: ReusableBuffer) throws {
+    guard try cache.readBlob(digest, into: buffer) else {
       throw OriginalVanished(
         message: "original \(digest.hex) of \(url) disappeared from the cache (removed by gc?)")
     }
-    return data
   }
 }
 

@@ -23,6 +23,9 @@ enum HalftoneMain {
   static func main() async {
     do {
       var command = try HalftoneCommand.parseAsRoot()
+      // Before `run` hops onto Swift's thread pool: a thread that has allocated keeps its own
+      // malloc arena, so the arena limit only holds if set while the main thread is alone.
+      if command is PrefetchCommand { MallocTuning.apply() }
       if var asyncCommand = command as? AsyncParsableCommand {
         try await asyncCommand.run()
       } else {

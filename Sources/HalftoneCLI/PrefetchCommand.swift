@@ -77,7 +77,6 @@ struct PrefetchCommand: AsyncParsableCommand {
   }
 
   func run() async throws {
-    MallocTuning.apply()
     for path in records where path != "-" && !FileManager.default.fileExists(atPath: path) {
       throw CommandFailure.usage("no such file or directory: \(path)")
     }

@@ -32,31 +32,44 @@ public struct Thumbnailer: Sendable {
   /// Reads the header only: format (from magic bytes), display-oriented size, alpha. Refuses
   /// sources larger than `maxPixels` without decoding them.
   public func probe(_ bytes: Data) throws(ImagingError) -> SourceInfo {
-    try open(bytes).info
+    try PinnedBytes.borrowing(bytes) { pinned throws(ImagingError) in
+      try open(bytes, pinned: pinned).info
+    }
   }
 
   /// Renders a plan. The plan's region is in display orientation (EXIF orientation applied, or the
   /// plan's fixed orientation).
   public func render(_ bytes: Data, plan: ThumbnailPlan) throws(ImagingError) -> Thumbnail {
-    try ThumbnailPipeline(source: open(bytes), plan: plan).run()
+    try PinnedBytes.borrowing(bytes) { pinned throws(ImagingError) in
+      try ThumbnailPipeline(source: open(bytes, pinned: pinned), plan: plan).run()
+    }
   }
 
   /// Probes, asks `planner` for a plan from what the probe found (e.g. a ThumbnailSpec's
   /// `plan(for:)`), and renders it, reading the header once.
+  ///
+  /// `bytes` are read in place, not copied, and nothing made from them outlives the call: a
+  /// caller may pass bytes it reuses afterwards (`Data(bytesNoCopy:…, deallocator: .none)`).
   public func thumbnail<PlanError: HalftoneError>(
     _ bytes: Data, planner: (SourceInfo) throws(PlanError) -> ThumbnailPlan
   ) throws(ThumbnailError<PlanError>) -> Thumbnail {
-    let source: OpenedSource
-    do { source = try open(bytes) } catch { throw .imaging(error) }
-    let plan: ThumbnailPlan
-    do { plan = try planner(source.info) } catch { throw .plan(error) }
-    do { return try ThumbnailPipeline(source: source, plan: plan).run() } catch {
-      throw .imaging(error)
+    try PinnedBytes.borrowing(bytes) { pinned throws(ThumbnailError<PlanError>) in
+      let source: OpenedSource
+      do throws(ImagingError) { source = try open(bytes, pinned: pinned) } catch {
+        throw .imaging(error)
+      }
+      let plan: ThumbnailPlan
+      do throws(PlanError) { plan = try planner(source.info) } catch { throw .plan(error) }
+      do throws(ImagingError) {
+        return try ThumbnailPipeline(source: source, plan: plan).run()
+      } catch {
+        throw .imaging(error)
+      }
     }
   }
 
-  /// Sniffs, checks the loader and reads the header.
-  func open(_ bytes: Data) throws(ImagingError) -> OpenedSource {
+  /// Sniffs, checks the loader and reads the header. `pinned` holds the same bytes as `bytes`.
+  func open(_ bytes: Data, pinned: PinnedBytes) throws(ImagingError) -> OpenedSource {
     guard !bytes.isEmpty else { throw .notAnImage("the body is empty (0 bytes)") }
     guard let format = SourceFormat.sniff(bytes) else {
       throw .notAnImage(
@@ -70,7 +83,6 @@ public struct Thumbnailer: Sendable {
     do { try VipsRuntime.ensureStarted() } catch {
       throw .imaging("libvips failed to start: \(error.message)")
     }
-    let pinned = PinnedBytes(bytes)
     // The magic bytes alone do not prove which loader libvips picks; insist on the one they name.
     // (find_load_buffer ignores the untrusted block: it names the SVG loader for SVG bytes, and the
     // block only bites when the load runs.)

@@ -49,19 +49,53 @@ public enum VipsRuntime {
 
 /// Compressed bytes handed to libvips. libvips never copies a buffer and decodes lazily, so these
 /// bytes stay pinned (fixed address, alive) for as long as any image made from them.
+///
+/// Either a copy this object owns (for images that may outlive the caller's bytes), or borrowed
+/// bytes (`borrowing(_:_:)`): no copy, but every image made from them must be gone before the
+/// borrow ends, which `borrowing` checks.
 final class PinnedBytes: @unchecked Sendable {
-  let pointer: UnsafeMutableRawPointer
+  let pointer: UnsafeRawPointer
   let count: Int
+  private let owned: Bool
 
+  /// A private copy of `data`.
   init(_ data: Data) {
     count = data.count
-    pointer = .allocate(byteCount: max(data.count, 1), alignment: 16)
+    let copy = UnsafeMutableRawPointer.allocate(byteCount: max(data.count, 1), alignment: 16)
     data.withUnsafeBytes { raw in
-      if let base = raw.baseAddress { pointer.copyMemory(from: base, byteCount: raw.count) }
+      if let base = raw.baseAddress { copy.copyMemory(from: base, byteCount: raw.count) }
     }
+    pointer = UnsafeRawPointer(copy)
+    owned = true
   }
 
-  deinit { pointer.deallocate() }
+  private init(borrowed pointer: UnsafeRawPointer, count: Int) {
+    self.pointer = pointer
+    self.count = count
+    owned = false
+  }
+
+  deinit { if owned { UnsafeMutableRawPointer(mutating: pointer).deallocate() } }
+
+  /// Runs `body` with `data`'s own bytes pinned, without copying them (a copy of a multi-megabyte
+  /// original costs a memmove plus a page fault for every 4 KiB of fresh memory). Whatever
+  /// `body` builds from the pin must be released by the time it returns; an image that escapes
+  /// would read freed memory later, so that stops the process here instead.
+  static func borrowing<T, Failure: Error>(
+    _ data: Data, _ body: (PinnedBytes) throws(Failure) -> T
+  ) throws(Failure) -> T {
+    let result: Result<T, Failure> = data.withUnsafeBytes { raw in
+      // An empty buffer may have no address; libvips is never handed zero bytes anyway.
+      var pin = PinnedBytes(
+        borrowed: raw.baseAddress ?? UnsafeRawPointer(bitPattern: 16)!, count: raw.count)
+      let result = Result { () throws(Failure) in try body(pin) }
+      precondition(
+        isKnownUniquelyReferenced(&pin),
+        "an image made from borrowed bytes outlived the borrow (HalftoneImaging bug)")
+      return result
+    }
+    return try result.get()
+  }
 }
 
 /// Pixel formats of a band.

@@ -17,6 +17,8 @@ public protocol BlobBackend: Sendable {
   func putMany(_ blobs: [(data: Data, digest: Digest)]) -> [Result<PutOutcome, StoreError>]
   /// The bytes of the blob, or `nil` when there is no such blob.
   func get(_ digest: Digest) throws(StoreError) -> Data?
+  /// Reads the blob's bytes into `buffer`; `false` when there is no such blob.
+  func read(_ digest: Digest, into buffer: ReusableBuffer) throws(StoreError) -> Bool
   /// Whether the blob is present.
   func contains(_ digest: Digest) -> Bool
   /// Size and modification time of the blob, or `nil` when it is absent.
@@ -52,6 +54,17 @@ extension BlobBackend {
         return .failure(error)
       }
     }
+  }
+
+  /// `get`, then a copy into the buffer (backends without local files).
+  public func read(_ digest: Digest, into buffer: ReusableBuffer) throws(StoreError) -> Bool {
+    guard let data = try get(digest) else { return false }
+    let storage = buffer.reserve(data.count)
+    data.withUnsafeBytes { raw in
+      if let base = raw.baseAddress { storage.copyMemory(from: base, byteCount: raw.count) }
+    }
+    buffer.setCount(data.count)
+    return true
   }
 
   /// The blob's size in bytes, or `nil` when it is absent.

@@ -115,6 +115,21 @@ public final class Cache: Sendable {
     return data
   }
 
+  /// Reads the blob into `buffer` (reused from read to read, so no allocation); `false` when
+  /// absent. With `options.verifyOnRead`, bytes that no longer match their digest are quarantined
+  /// and read as absent.
+  public func readBlob(_ digest: Digest, into buffer: ReusableBuffer) throws(StoreError) -> Bool {
+    // A miss must not leave the previous read's bytes looking like this blob's.
+    buffer.setCount(0)
+    guard try backend.read(digest, into: buffer) else { return false }
+    if options.verifyOnRead && buffer.withContents({ Digest.of($0) }) != digest {
+      buffer.setCount(0)
+      _ = try backend.quarantine(digest)
+      return false
+    }
+    return true
+  }
+
   /// Re-hashes the blob and quarantines it when its bytes no longer match its name; returns
   /// whether it did. For a caller that found a blob unusable (an original libvips cannot decode):
   /// a damaged blob of the right size would otherwise be reused by every later `putBlob` of the

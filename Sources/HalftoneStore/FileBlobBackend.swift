@@ -325,6 +325,38 @@ public final class FileBlobBackend: BlobBackend {
   }
 
   public func get(_ digest: Digest) throws(StoreError) -> Data? {
+    // Not `Data(count:)`: zero-filling memory that the read overwrites at once costs a pass.
+    var storage: UnsafeMutableRawPointer?
+    let count: Int?
+    do {
+      count = try readWhole(digest) { size in
+        storage = .allocate(byteCount: max(size, 1), alignment: 16)
+        return storage!
+      }
+    } catch {
+      storage?.deallocate()
+      throw error
+    }
+    guard let count, let storage else { return nil }
+    return Data(
+      bytesNoCopy: storage, count: count,
+      deallocator: .custom { pointer, _ in
+        pointer.deallocate()
+      })
+  }
+
+  public func read(_ digest: Digest, into buffer: ReusableBuffer) throws(StoreError) -> Bool {
+    guard let count = try readWhole(digest, into: { buffer.reserve($0) }) else { return false }
+    buffer.setCount(count)
+    return true
+  }
+
+  /// Opens the blob, checks its size and reads all of it into the memory `destination(size)`
+  /// returns; the number of bytes read (fewer than the size only if the file shrank meanwhile),
+  /// or `nil` when the blob is absent.
+  private func readWhole(
+    _ digest: Digest, into destination: (Int) -> UnsafeMutableRawPointer
+  ) throws(StoreError) -> Int? {
     let blobPath = path(for: digest)
     let fd = open(blobPath, O_RDONLY | O_CLOEXEC)
     guard fd >= 0 else {
@@ -345,25 +377,18 @@ public final class FileBlobBackend: BlobBackend {
           "refused to read blob \(blobPath): \(size) bytes is over the \(maxBlobBytes) limit",
         path: blobPath)
     }
-    var data = Data(count: size)
-    let readResult: (count: Int, errno: Int32) = data.withUnsafeMutableBytes { raw in
-      var total = 0
-      while total < size {
-        let got = read(fd, raw.baseAddress! + total, size - total)
-        if got < 0 {
-          if errno == EINTR { continue }
-          return (total, errno)
-        }
-        if got == 0 { break }
-        total += got
+    let base = destination(size)
+    var total = 0
+    while total < size {
+      let got = Glibc.read(fd, base + total, size - total)
+      if got < 0 {
+        if errno == EINTR { continue }
+        throw StoreError.posix("read blob", path: blobPath, errno: errno)
       }
-      return (total, 0)
+      if got == 0 { break }
+      total += got
     }
-    if readResult.errno != 0 {
-      throw StoreError.posix("read blob", path: blobPath, errno: readResult.errno)
-    }
-    if readResult.count < size { data.count = readResult.count }
-    return data
+    return total
   }
 
   public func enumerate() throws(StoreError) -> [BlobEntry] {
