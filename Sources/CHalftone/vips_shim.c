@@ -8,7 +8,9 @@
 int hvips_init(void) {
   if (VIPS_INIT("halftone") != 0) return -1;
   // The operation cache only costs memory for a thumbnailer that never repeats an operation, and
-  // it would share results between callers.
+  // it would share results between callers. It must stay off: the thumbnailer hands libvips the
+  // caller's bytes without copying them (PinnedBytes.borrowing), and a cached load would keep
+  // reading them after the call.
   vips_cache_set_max(0);
   // One worker per pipeline: callers run many pipelines in parallel.
   vips_concurrency_set(1);
@@ -26,6 +28,20 @@ void hvips_unref(VipsImage *image) {
 void hvips_free(void *memory) { g_free(memory); }
 
 void hvips_thread_shutdown(void) { vips_thread_shutdown(); }
+
+int hvips_cache_size(void) { return vips_cache_get_size(); }
+
+static void *count_image(VipsObject *object, void *count, void *unused) {
+  (void)unused;
+  if (VIPS_IS_IMAGE(object)) *(long *)count += 1;
+  return NULL;
+}
+
+long hvips_live_image_count(void) {
+  long count = 0;
+  vips_object_map((VipsSListMap2Fn)count_image, &count, NULL);
+  return count;
+}
 
 // MARK: Loading and headers
 

@@ -18,7 +18,8 @@ public final class Prefetcher: Sendable {
   public let options: PrefetchOptions
   private let renders: WorkLimiter
   /// One read buffer per render slot: originals are read into reused memory, not fresh
-  /// allocations (see `ReusableBuffer`).
+  /// allocations (see `ReusableBuffer`). Each keeps up to 16 MiB between renders for the life of
+  /// the prefetcher (in `serve` too, which renders through one).
   private let readBuffers = ReusableBufferPool()
   /// Hashing, blob writes (fsync) and index writes: blocking, so they run on Dispatch threads
   /// rather than Swift's cooperative pool, several at once so that the store can group their

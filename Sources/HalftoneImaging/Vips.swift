@@ -45,6 +45,12 @@ public enum VipsRuntime {
   public static func ensureStarted() throws(VipsError) {
     try started.get()
   }
+
+  /// VipsImage objects alive in the process, for checks that nothing outlives a call.
+  static var liveImageCount: Int { Int(hvips_live_image_count()) }
+
+  /// Operations in libvips' cache: 0 once started, as the cache is off. Start libvips first.
+  static var cachedOperationCount: Int { Int(hvips_cache_size()) }
 }
 
 /// Compressed bytes handed to libvips. libvips never copies a buffer and decodes lazily, so these
@@ -89,6 +95,8 @@ final class PinnedBytes: @unchecked Sendable {
       var pin = PinnedBytes(
         borrowed: raw.baseAddress ?? UnsafeRawPointer(bitPattern: 16)!, count: raw.count)
       let result = Result { () throws(Failure) in try body(pin) }
+      // The Swift side is checked here; libvips' side holds because its operation cache is off
+      // (hvips_init): a cached load would keep reading the bytes (BorrowedBytesTests checks it).
       precondition(
         isKnownUniquelyReferenced(&pin),
         "an image made from borrowed bytes outlived the borrow (HalftoneImaging bug)")

@@ -380,7 +380,7 @@ public final class FileBlobBackend: BlobBackend {
     let base = destination(size)
     var total = 0
     while total < size {
-      let got = Glibc.read(fd, base + total, size - total)
+      let got = readSome(fd, base + total, size - total)
       if got < 0 {
         if errno == EINTR { continue }
         throw StoreError.posix("read blob", path: blobPath, errno: errno)
@@ -469,3 +469,8 @@ public final class FileBlobBackend: BlobBackend {
 }
 
 private func systemLink(_ from: String, _ to: String) -> Int32 { link(from, to) }
+
+/// read(2), under a name that `FileBlobBackend.read(_:into:)` does not shadow.
+private func readSome(_ fd: Int32, _ buffer: UnsafeMutableRawPointer, _ count: Int) -> Int {
+  read(fd, buffer, count)
+}

@@ -24,19 +24,25 @@ public final class ReusableBuffer: @unchecked Sendable {
 
   deinit { storage?.deallocate() }
 
-  /// Room for at least `needed` bytes, contents undefined; `count` becomes 0.
-  func reserve(_ needed: Int) -> UnsafeMutableRawPointer {
+  /// Room for at least `needed` bytes, contents undefined; `count` becomes 0. For a backend's
+  /// `read(_:into:)`: reserve, fill, then `setCount`.
+  public func reserve(_ needed: Int) -> UnsafeMutableRawPointer {
     count = 0
     if let storage, capacity >= needed { return storage }
     storage?.deallocate()
-    let grown = max(needed, 1)
+    // Whole MiBs while within the retained size, so originals that each are a little larger than
+    // the last do not each cost a new allocation.
+    let rounded = (max(needed, 1) + Self.growthStep - 1) / Self.growthStep * Self.growthStep
+    let grown = rounded <= retainedCapacity ? rounded : needed
     storage = .allocate(byteCount: grown, alignment: 16)
     capacity = grown
     return storage!
   }
 
+  private static let growthStep = 1 << 20
+
   /// Marks the first `count` bytes as the buffer's contents.
-  func setCount(_ count: Int) {
+  public func setCount(_ count: Int) {
     precondition(count <= capacity, "count \(count) over capacity \(capacity)")
     self.count = count
   }

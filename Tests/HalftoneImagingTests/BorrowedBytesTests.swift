@@ -1,7 +1,8 @@
 import Foundation
-import HalftoneImaging
 import HalftoneTestSupport
 import XCTest
+
+@testable import HalftoneImaging
 
 /// The thumbnailer reads the caller's bytes in place (no copy) and keeps nothing made from them:
 /// a caller may reuse or free its buffer as soon as a call returns.
@@ -14,6 +15,7 @@ final class BorrowedBytesTests: XCTestCase {
       format: .jpeg, quality: 80, progressive: false)
     let thumbnailer = Thumbnailer()
     let expected = try [first, second].map { try thumbnailer.render($0, plan: plan) }
+    let imagesBefore = VipsRuntime.liveImageCount
 
     let capacity = max(first.count, second.count)
     let memory = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 16)
@@ -25,11 +27,17 @@ final class BorrowedBytesTests: XCTestCase {
       XCTAssertEqual(
         try thumbnailer.probe(borrowed).width, try thumbnailer.probe(source).width)
       made.append(try thumbnailer.render(borrowed, plan: plan))
-      // Whatever libvips made from the borrowed bytes is gone: scribbling over them now must
-      // not change a thumbnail already returned.
+      // Nothing libvips made from the borrowed bytes is alive any more, so nothing can read them
+      // after the call (a leaked image, or a cached load, would show here).
+      XCTAssertEqual(VipsRuntime.liveImageCount, imagesBefore, "an image outlived the call")
+      XCTAssertEqual(VipsRuntime.cachedOperationCount, 0, "libvips cached an operation")
       memory.initializeMemory(as: UInt8.self, repeating: 0xA5, count: capacity)
     }
     XCTAssertEqual(made.map(\.bytes), expected.map(\.bytes))
+    // The count does see images: one held open adds one.
+    let held = try VipsImage(buffer: first)
+    XCTAssertEqual(VipsRuntime.liveImageCount, imagesBefore + 1)
+    XCTAssertEqual(held.width, 1600)
     XCTAssertEqual(try thumbnailer.probe(made[1].bytes).width, 320)
   }
 

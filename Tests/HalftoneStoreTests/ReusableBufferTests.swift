@@ -60,15 +60,32 @@ final class ReusableBufferTests: StoreTestCase {
     let digest = try cache.putBlob(randomBytes(64_000))
     let buffer = ReusableBuffer(retainedCapacity: 16_000)
     XCTAssertTrue(try cache.readBlob(digest, into: buffer))
-    XCTAssertEqual(buffer.retainedBytes, 64_000)
+    XCTAssertEqual(buffer.retainedBytes, 64_000, "past the cap: exactly what the read needs")
     buffer.finishUse()
     XCTAssertEqual(buffer.retainedBytes, 0, "a buffer grown past its cap is released")
     XCTAssertEqual(buffer.count, 0)
 
-    let roomy = ReusableBuffer(retainedCapacity: 100_000)
+    let roomy = ReusableBuffer(retainedCapacity: 4 << 20)
     XCTAssertTrue(try cache.readBlob(digest, into: roomy))
     roomy.finishUse()
-    XCTAssertEqual(roomy.retainedBytes, 64_000, "within its cap it is kept for the next read")
+    XCTAssertEqual(roomy.retainedBytes, 1 << 20, "within its cap: kept, grown by whole MiBs")
+  }
+
+  func testThePoolHandsBackTheSameBufferAndTrimsItAfterEachUse() throws {
+    let cache = try openCache()
+    let big = try cache.putBlob(randomBytes(40_000))
+    let pool = ReusableBufferPool(retainedCapacity: 16_000)
+    let first = try pool.withBuffer { buffer in
+      XCTAssertTrue(try cache.readBlob(big, into: buffer))
+      XCTAssertEqual(buffer.retainedBytes, 40_000)
+      return ObjectIdentifier(buffer)
+    }
+    try pool.withBuffer { buffer in
+      XCTAssertEqual(ObjectIdentifier(buffer), first, "the free buffer is reused")
+      XCTAssertEqual(buffer.retainedBytes, 0, "grown past the cap, it was trimmed on return")
+      XCTAssertEqual(buffer.count, 0)
+      XCTAssertTrue(try cache.readBlob(big, into: buffer))
+    }
   }
 
   func testThePoolNeverHandsOneBufferToTwoUsersAtOnce() throws {

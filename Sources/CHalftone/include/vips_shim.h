@@ -28,6 +28,11 @@ void hvips_free(void *memory);
 /// Frees libvips' per-thread state; for threads not created by libvips, before they exit.
 void hvips_thread_shutdown(void);
 
+/// Operations in libvips' cache (0 while the cache is off, as hvips_init sets it).
+int hvips_cache_size(void);
+/// VipsImage objects alive in the process (for tests: nothing made from borrowed bytes survives).
+long hvips_live_image_count(void);
+
 // MARK: Loading and headers
 
 /// The nickname of the loader libvips would use for these bytes ("jpegload_buffer"…), or NULL if
