@@ -12,12 +12,13 @@ final class PrefetchBench {
   let origin: OriginServer
   let cache: Cache
 
-  init() throws {
+  /// - Parameter cacheRoot: where the cache lives (default: inside the temporary directory).
+  init(cacheRoot: URL? = nil) throws {
     directory = FileManager.default.temporaryDirectory
       .appendingPathComponent("halftone-prefetch-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     origin = try OriginServer()
-    cache = try Cache.open(root: directory.appendingPathComponent("cache"))
+    cache = try Cache.open(root: cacheRoot ?? directory.appendingPathComponent("cache"))
   }
 
   deinit {
