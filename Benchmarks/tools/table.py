@@ -24,6 +24,7 @@ corpus = json.load(open(corpus_path))["corpus"] if os.path.exists(corpus_path) e
 SECTIONS = {
     "thumbnail": "thumbnail → 640×480 JPEG",
     "fetch": "fetch + thumbnail",
+    "fetch-throttled": f"fetch + thumbnail, origin at {machine.get('throttle', '?')}/s a connection",
     "serve": "serve blobs (wrk -c 64)",
 }
 
@@ -111,6 +112,8 @@ if prefetch and bench_of_origin:
          bench_of_origin, 0.85, 0 < rss <= 300, f", {rss:.0f} MB")
 goal("prefetch ≥ 2× curl --parallel + vipsthumbnail", prefetch,
      find("fetch", "curl + vipsthumbnail", cores), 2.0)
+goal("(for reference: the same from the throttled origin)", halftone("fetch-throttled", cores),
+     find("fetch-throttled", "curl + vipsthumbnail", cores), 0.0)
 serve_h, serve_n = halftone("serve", cores), find("serve", "nginx", cores)
 if serve_h and serve_n:
     errors = (serve_h.get("errors") or 0) + (serve_n.get("errors") or 0)

@@ -208,24 +208,31 @@ public final class Prefetcher: Sendable {
   ) async throws -> StoredOriginal {
     let request = FetchRequest(
       url: url, ifNoneMatch: known?.etag, ifModifiedSince: known?.lastModified)
-    let response = try await fetcher.fetch(request)
+    // The body streams into a staging file in the cache as it arrives: a download holds a few
+    // buffers, not the image, however slow the origin (32 slow downloads of large originals
+    // would otherwise hold hundreds of megabytes). Not stored unless it all arrived and is an
+    // image; `originals` makes sure one URL is fetched once at a time.
+    let writer = try cache.makeBlobWriter()
+    defer { writer.abandon() }
+    let response = try await fetcher.fetch(request, streamingBodyTo: BlobWriterSink(writer))
     if response.notModified, let known {
       _ = try cache.recordNotModified(url: url)
       return StoredOriginal(source: known, asWritten: asWritten)
     }
     let (cache, thumbnailer) = (self.cache, self.thumbnailer)
     let digest = try await storing.runBlocking {
+      // The head holds the header of any ordinary image; a header that does not fit leaves the
+      // size unrecorded here (the render reads it from the whole file).
       let header = try? thumbnailer.probe(response.body)
-      let digest = try cache.putBlob(response.body)
+      let digest = try writer.commit()
       try cache.recordSource(
-        url: url, original: digest, format: response.format, bytes: response.body.count,
+        url: url, original: digest, format: response.format, bytes: response.bodyBytes,
         contentType: response.contentType, etag: response.etag,
         lastModified: response.lastModified, width: header?.width, height: header?.height)
       return digest
     }
-    // The bytes are not kept: a reference waiting for a render slot holds only the digest, and
-    // the render reads the blob back (from the page cache) once it has a slot. This is what
-    // bounds memory when fetches outpace renders.
+    // A reference waiting for a render slot holds only the digest; the render reads the blob
+    // back (from the page cache) once it has a slot.
     return StoredOriginal(url: url, digest: digest, asWritten: asWritten)
   }
 
@@ -287,6 +294,14 @@ public final class Prefetcher: Sendable {
     }
     return try spec.plan(for: source)
   }
+}
+
+/// Feeds a download into a blob writer.
+private final class BlobWriterSink: FetchBodySink {
+  let writer: any BlobWriter
+  init(_ writer: any BlobWriter) { self.writer = writer }
+  func restart() throws { try writer.restart() }
+  func write(_ bytes: UnsafeRawBufferPointer) throws { try writer.write(bytes) }
 }
 
 /// An original in the cache (its bytes stay there until a render reads them).

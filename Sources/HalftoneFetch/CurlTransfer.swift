@@ -18,7 +18,10 @@ struct TransferOutcome: Sendable {
   var reason = ""
   /// Headers of the final response, names lowercased.
   var headers: [String: String] = [:]
+  /// The body, or with a sink only its first `CurlTransfer.headBytes` (the rest went to the sink).
   var body = Data()
+  /// Bytes of the body received in all.
+  var bodyBytes = 0
   var effectiveURL = ""
 }
 
@@ -36,8 +39,14 @@ final class CurlTransfer: @unchecked Sendable {
   private let errorBuffer: UnsafeMutablePointer<CChar>
   private var requestHeaders: UnsafeMutablePointer<curl_slist>?
 
+  /// Receives the body instead of `body` (which then keeps only its head).
+  private let sink: (any FetchBodySink)?
+
   // Multi-thread state.
   private var body = Data()
+  private var bodyBytes = 0
+  /// Why the sink refused a piece (a full disk), reported as the transfer's failure.
+  private var sinkError: (any Error)?
   private var exceededByteLimit = false
   private var status = 0
   private var reason = ""
@@ -52,8 +61,15 @@ final class CurlTransfer: @unchecked Sendable {
 
   var handle: UnsafeMutableRawPointer { easy }
 
-  init(request: FetchRequest, target: CurlURL, policy: FetchPolicy) throws(FetchError) {
+  /// How much of a sunk body is also kept in memory: enough to sniff the format and read an
+  /// image header (markers, EXIF, most ICC profiles) without the sink.
+  static let headBytes = 256 << 10
+
+  init(
+    request: FetchRequest, target: CurlURL, policy: FetchPolicy, sink: (any FetchBodySink)? = nil
+  ) throws(FetchError) {
     url = request.url
+    self.sink = sink
     hostKey = target.hostKey
     maxBytes = policy.maxBytes
     addressPolicy = policy.addressPolicy
@@ -157,12 +173,23 @@ final class CurlTransfer: @unchecked Sendable {
   // MARK: Callbacks (multi thread)
 
   fileprivate func receive(_ bytes: UnsafeRawBufferPointer) -> Bool {
-    guard body.count + bytes.count <= maxBytes else {
+    guard bodyBytes + bytes.count <= maxBytes else {
       exceededByteLimit = true
       return false
     }
-    if body.isEmpty { reserveDeclaredLength() }
-    body.append(contentsOf: bytes)
+    if let sink {
+      if body.count < Self.headBytes {
+        body.append(contentsOf: bytes.prefix(Self.headBytes - body.count))
+      }
+      do { try sink.write(bytes) } catch {
+        sinkError = error
+        return false
+      }
+    } else {
+      if body.isEmpty { reserveDeclaredLength() }
+      body.append(contentsOf: bytes)
+    }
+    bodyBytes += bytes.count
     return true
   }
 
@@ -222,6 +249,7 @@ final class CurlTransfer: @unchecked Sendable {
     outcome.reason = reason
     outcome.headers = headers
     outcome.body = body
+    outcome.bodyBytes = bodyBytes
     outcome.effectiveURL = effective.map { String(cString: $0) } ?? url
     if code != CURLE_OK { outcome.failure = failure(code, effectiveURL: outcome.effectiveURL) }
     return outcome
@@ -236,6 +264,12 @@ final class CurlTransfer: @unchecked Sendable {
         message: "refused to connect to \(refusedAddresses.joined(separator: ", ")) for \(url)"
           + "\(hop): internal addresses are blocked (FetchPolicy.allowPrivateAddresses)",
         url: url)
+    }
+    if let sinkError {
+      let kind = (sinkError as? any HalftoneError)?.kind ?? .storage
+      let reason = (sinkError as? any HalftoneError)?.message ?? "\(sinkError)"
+      return FetchError(
+        kind: kind, message: "could not store the body of \(url)\(hop): \(reason)", url: url)
     }
     if exceededByteLimit {
       return FetchError(

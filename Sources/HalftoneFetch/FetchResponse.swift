@@ -5,8 +5,12 @@ import HalftoneCore
 public struct FetchResponse: Sendable, Hashable {
   /// The final HTTP status (2xx, or 304).
   public var status: Int
-  /// The body, decoded if the server compressed it anyway; empty for 304.
+  /// The body, decoded if the server compressed it anyway; empty for 304. For a fetch that
+  /// streamed its body to a sink (`Fetcher.fetch(_:streamingBodyTo:)`), only the first 256 KiB:
+  /// enough to sniff the format and read the image's header.
   public var body: Data
+  /// Bytes of the whole body (more than `body.count` when it went to a sink).
+  public var bodyBytes: Int
   /// The URL the body came from, after redirects.
   public var effectiveURL: String
   public var etag: String?
@@ -21,12 +25,13 @@ public struct FetchResponse: Sendable, Hashable {
   public var attempts: Int
 
   public init(
-    status: Int, body: Data, effectiveURL: String, etag: String? = nil,
+    status: Int, body: Data, bodyBytes: Int? = nil, effectiveURL: String, etag: String? = nil,
     lastModified: String? = nil, contentType: String? = nil, notModified: Bool = false,
     format: SourceFormat?, attempts: Int = 1
   ) {
     self.status = status
     self.body = body
+    self.bodyBytes = bodyBytes ?? body.count
     self.effectiveURL = effectiveURL
     self.etag = etag
     self.lastModified = lastModified

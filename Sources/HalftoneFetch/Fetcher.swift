@@ -38,6 +38,17 @@ public final class Fetcher: Sendable {
     return try result.get()
   }
 
+  /// Like `fetch(_:)`, but the body goes to `sink` as it arrives rather than into memory: the
+  /// response's `body` holds only its head (format sniffing, image header) and `bodyBytes` its
+  /// size. Not coalesced with concurrent fetches of the same request (each has its own sink): the
+  /// caller makes sure it fetches a URL once at a time. On failure the sink holds a partial or
+  /// irrelevant body: discard it.
+  public func fetch(
+    _ request: FetchRequest, streamingBodyTo sink: any FetchBodySink
+  ) async throws(FetchError) -> FetchResponse {
+    try await fetchWithRetries(request, sink: sink).get()
+  }
+
   /// Stops the transfer thread; fetches in flight fail with `isCancellation`, later ones at once.
   public func shutdown() { multi.shutdown() }
 
@@ -46,14 +57,15 @@ public final class Fetcher: Sendable {
 
   // MARK: Attempts
 
-  private func fetchWithRetries(_ request: FetchRequest) async -> Result<FetchResponse, FetchError>
-  {
+  private func fetchWithRetries(
+    _ request: FetchRequest, sink: (any FetchBodySink)? = nil
+  ) async -> Result<FetchResponse, FetchError> {
     let target: CurlURL
     do { target = try CurlURL(request.url) } catch { return .failure(error) }
     var attempt = 0
     while true {
       attempt += 1
-      let outcome = await attemptOnce(request, target)
+      let outcome = await attemptOnce(request, target, sink: sink)
       switch ResponseVerdict(outcome, request: request, attempt: attempt, policy: policy) {
       case .success(let response):
         return .success(response)
@@ -74,12 +86,21 @@ public final class Fetcher: Sendable {
     }
   }
 
-  private func attemptOnce(_ request: FetchRequest, _ target: CurlURL) async -> TransferOutcome {
+  private func attemptOnce(
+    _ request: FetchRequest, _ target: CurlURL, sink: (any FetchBodySink)?
+  ) async -> TransferOutcome {
     let transfer: CurlTransfer
     do {
-      transfer = try CurlTransfer(request: request, target: target, policy: policy)
+      transfer = try CurlTransfer(request: request, target: target, policy: policy, sink: sink)
     } catch {
       return TransferOutcome(failure: error, effectiveURL: request.url)
+    }
+    do { try sink?.restart() } catch {
+      let reason = (error as? any HalftoneError)?.message ?? "\(error)"
+      let failure = FetchError(
+        kind: (error as? any HalftoneError)?.kind ?? .storage,
+        message: "could not store the body of \(request.url): \(reason)", url: request.url)
+      return TransferOutcome(failure: failure, effectiveURL: request.url)
     }
     return await withTaskCancellationHandler {
       await withCheckedContinuation { continuation in

@@ -35,7 +35,7 @@ enum ResponseVerdict {
         self = .failure(
           FetchError(
             kind: .notAnImage,
-            message: "\(url)\(hop) answered \(statusText) with \(outcome.body.count) bytes of "
+            message: "\(url)\(hop) answered \(statusText) with \(outcome.bodyBytes) bytes of "
               + "Content-Type \(headers["content-type"] ?? "(none)") that are not an image; "
               + "they begin \(Self.printable(outcome.body))",
             url: url, httpStatus: status))
@@ -43,7 +43,8 @@ enum ResponseVerdict {
       }
       self = .success(
         FetchResponse(
-          status: status, body: outcome.body, effectiveURL: outcome.effectiveURL,
+          status: status, body: outcome.body, bodyBytes: outcome.bodyBytes,
+          effectiveURL: outcome.effectiveURL,
           etag: headers["etag"], lastModified: headers["last-modified"],
           contentType: headers["content-type"], format: format, attempts: attempt))
       return

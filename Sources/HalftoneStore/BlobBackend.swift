@@ -19,6 +19,8 @@ public protocol BlobBackend: Sendable {
   func get(_ digest: Digest) throws(StoreError) -> Data?
   /// Reads the blob's bytes into `buffer`; `false` when there is no such blob.
   func read(_ digest: Digest, into buffer: ReusableBuffer) throws(StoreError) -> Bool
+  /// A writer for one blob whose bytes arrive in pieces (see `BlobWriter`).
+  func makeWriter() throws(StoreError) -> any BlobWriter
   /// Whether the blob is present.
   func contains(_ digest: Digest) -> Bool
   /// Size and modification time of the blob, or `nil` when it is absent.
@@ -54,6 +56,11 @@ extension BlobBackend {
         return .failure(error)
       }
     }
+  }
+
+  /// Collects the pieces in memory and `put`s them on commit (backends without staging files).
+  public func makeWriter() throws(StoreError) -> any BlobWriter {
+    BufferingBlobWriter(backend: self, maxBytes: Int.max)
   }
 
   /// `get`, then a copy into the buffer (backends without local files).

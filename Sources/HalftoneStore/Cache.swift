@@ -86,6 +86,12 @@ public final class Cache: Sendable {
     return digest
   }
 
+  /// A writer for one blob whose bytes arrive in pieces, e.g. a download streamed to the cache
+  /// instead of memory (see `BlobWriter`); `commit()` returns its digest.
+  public func makeBlobWriter() throws(StoreError) -> any BlobWriter {
+    try backend.makeWriter()
+  }
+
   /// Stores several blobs at once (made durable together: much cheaper than one `putBlob` after
   /// another when each must be fsynced). Each has its own result, in order.
   public func putBlobs(_ blobs: [Data]) -> [Result<Digest, StoreError>] {

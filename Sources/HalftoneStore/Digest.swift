@@ -29,6 +29,9 @@ public struct Digest: Hashable, Sendable, Codable, Comparable, CustomStringConve
     return Digest(trustedHex: hexString(hash))
   }
 
+  /// The digest a finished (incremental) SHA-256 computation names.
+  init(_ hash: SHA256.Digest) { self.init(trustedHex: Self.hexString(hash)) }
+
   /// The SHA-256 of `bytes`.
   public static func of(_ bytes: UnsafeRawBufferPointer) -> Digest {
     let hash = SHA256.hash(data: bytes)

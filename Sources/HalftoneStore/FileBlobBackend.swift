@@ -159,7 +159,19 @@ public final class FileBlobBackend: BlobBackend {
   private func writeTemporary(
     _ data: Data, named digest: Digest
   ) throws(StoreError) -> (String, Int32) {
-    let name = "\(digest.hex.prefix(16))-\(getpid())-\(UInt64.random(in: 0...UInt64.max)).tmp"
+    let (tempPath, fd) = try createTemporary(prefix: String(digest.hex.prefix(16)))
+    let failure = data.withUnsafeBytes { raw in writeAll(fd, raw) }
+    if let failure {
+      close(fd)
+      unlink(tempPath)
+      throw StoreError.posix("write blob bytes to", path: tempPath, errno: failure)
+    }
+    return (tempPath, fd)
+  }
+
+  /// Creates an empty temporary file in tmp/; returns its path and its open descriptor.
+  func createTemporary(prefix: String) throws(StoreError) -> (String, Int32) {
+    let name = "\(prefix)-\(getpid())-\(UInt64.random(in: 0...UInt64.max)).tmp"
     let tempPath = "\(tmpPath)/\(name)"
     var fd = open(tempPath, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
     if fd < 0 && errno == ENOENT {
@@ -170,17 +182,41 @@ public final class FileBlobBackend: BlobBackend {
     guard fd >= 0 else {
       throw StoreError.posix("create temporary file", path: tempPath, errno: errno)
     }
-    let failure = data.withUnsafeBytes { raw in writeAll(fd, raw) }
-    if let failure {
-      close(fd)
-      unlink(tempPath)
-      throw StoreError.posix("write blob bytes to", path: tempPath, errno: failure)
-    }
     return (tempPath, fd)
   }
 
+  /// Publishes a blob written to a temporary file by a `FileBlobWriter`: reused when an identical
+  /// blob is present, otherwise made durable and linked like a `put` (grouped with other
+  /// writers' blobs). The temporary file is gone afterwards either way.
+  func publishStaged(
+    tempPath: String, descriptor: Int32, digest: Digest, bytes: Int
+  ) throws(StoreError) -> PutOutcome {
+    let finalPath = path(for: digest)
+    let reused: Bool
+    do { reused = try reuseExisting(at: finalPath, expectedBytes: bytes) } catch {
+      close(descriptor)
+      unlink(tempPath)
+      throw error
+    }
+    if reused {
+      close(descriptor)
+      unlink(tempPath)
+      return .alreadyPresent
+    }
+    let staged = StagedBlob(
+      tempPath: tempPath, finalPath: finalPath, shardPath: "\(blobsPath)/\(digest.shard)",
+      bytes: bytes, descriptor: descriptor)
+    let outcomes =
+      durable ? commits.commit([staged], publish: publishGroup) : publishGroup([staged])
+    return try outcomes[0].get()
+  }
+
+  public func makeWriter() throws(StoreError) -> any BlobWriter {
+    try FileBlobWriter(backend: self)
+  }
+
   /// Writes every byte; returns the errno of a failure, or `nil`.
-  private func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer) -> Int32? {
+  func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer) -> Int32? {
     guard var cursor = bytes.baseAddress else { return nil }
     var remaining = bytes.count
     while remaining > 0 {

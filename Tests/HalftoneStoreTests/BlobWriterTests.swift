@@ -1,0 +1,103 @@
+import Foundation
+import HalftoneStore
+import XCTest
+
+/// Blobs written piece by piece (downloads streamed to the cache): same blob as `putBlob`, no
+/// staging file left behind whatever happens.
+final class BlobWriterTests: StoreTestCase {
+  private func write(_ data: Data, to writer: any BlobWriter, pieces: Int = 7) throws {
+    let size = max(1, data.count / pieces)
+    var start = 0
+    while start < data.count {
+      let piece = data[start..<min(start + size, data.count)]
+      try piece.withUnsafeBytes { try writer.write($0) }
+      start += size
+    }
+  }
+
+  func testPiecesBecomeTheSameBlobAsOnePut() throws {
+    let cache = try openCache()
+    let data = randomBytes(1_500_000)
+    let writer = try cache.makeBlobWriter()
+    XCTAssertEqual(try stagingFiles().count, 1, "bytes go to a staging file as they arrive")
+    try write(data, to: writer)
+    XCTAssertEqual(writer.byteCount, data.count)
+    let digest = try writer.commit()
+    XCTAssertEqual(digest, Digest.of(data))
+    XCTAssertEqual(try cache.readBlob(digest), data)
+    XCTAssertEqual(try blobFiles(), [digest.hex])
+    XCTAssertEqual(try stagingFiles(), [], "the staging name is gone once published")
+  }
+
+  func testRestartDiscardsWhatWasWritten() throws {
+    let cache = try openCache()
+    let writer = try cache.makeBlobWriter()
+    try write(randomBytes(300_000), to: writer)
+    try writer.restart()
+    XCTAssertEqual(writer.byteCount, 0)
+    let data = randomBytes(120_000)
+    try write(data, to: writer)
+    let digest = try writer.commit()
+    XCTAssertEqual(digest, Digest.of(data))
+    XCTAssertEqual(try cache.readBlob(digest), data, "nothing of the first attempt is left")
+  }
+
+  func testAbandonedOrDroppedWritersLeaveNothing() throws {
+    let cache = try openCache()
+    let abandoned = try cache.makeBlobWriter()
+    try write(randomBytes(50_000), to: abandoned)
+    abandoned.abandon()
+    abandoned.abandon()  // twice is fine
+    do {
+      let dropped = try cache.makeBlobWriter()
+      try write(randomBytes(50_000), to: dropped)
+    }
+    XCTAssertEqual(try stagingFiles(), [])
+    XCTAssertEqual(try cache.stats().blobs.count, 0)
+    let error = expectStoreError { try abandoned.commit() }
+    XCTAssertEqual(error?.kind, .internal, "no commit after abandon")
+  }
+
+  func testBytesAlreadyStoredAreReusedNotDuplicated() throws {
+    let cache = try openCache()
+    let data = randomBytes(200_000)
+    let first = try cache.putBlob(data)
+    let writer = try cache.makeBlobWriter()
+    try write(data, to: writer)
+    XCTAssertEqual(try writer.commit(), first)
+    XCTAssertEqual(try blobFiles(), [first.hex])
+    XCTAssertEqual(try stagingFiles(), [])
+  }
+
+  func testABlobOverTheLimitIsRefusedAsItGrows() throws {
+    let cache = try openCache { $0.maxBlobBytes = 100_000 }
+    let writer = try cache.makeBlobWriter()
+    let error = expectStoreError { try self.write(randomBytes(150_000), to: writer, pieces: 3) }
+    XCTAssertEqual(error?.kind, .storage)
+    XCTAssertTrue(
+      error?.message.contains("more than 100000 bytes") ?? false, "\(String(describing: error))")
+    writer.abandon()
+    XCTAssertEqual(try stagingFiles(), [])
+  }
+
+  func testADiskFullMidStreamFailsTheWriteAndKeepsWhatWasStored() throws {
+    let fault = FaultSwitch()
+    let cache = try openCache { $0.fileIO = fault.io }
+    let kept = randomBytes(10_000)
+    let keptDigest = try cache.putBlob(kept)
+    try cache.recordSource(
+      url: "https://a/kept", original: keptDigest, format: .jpeg, bytes: 10_000)
+    let writer = try cache.makeBlobWriter()
+    fault.failWrite(after: 2, errno: ENOSPC)
+    let error = expectStoreError { try self.write(randomBytes(400_000), to: writer, pieces: 8) }
+    XCTAssertEqual(error?.errno, ENOSPC)
+    XCTAssertTrue(error?.message.contains("No space left on device") ?? false)
+    XCTAssertTrue(
+      error?.message.contains(cacheRoot.appendingPathComponent("tmp").path) ?? false,
+      "names the staging file: \(String(describing: error))")
+    writer.abandon()
+    XCTAssertEqual(try stagingFiles(), [])
+    XCTAssertEqual(try cache.readBlob(keptDigest), kept)
+    XCTAssertTrue(try cache.verify(repair: false, grace: 0).isClean)
+  }
+}
