@@ -195,8 +195,9 @@ public final class Prefetcher: Sendable {
     do {
       return try await fetchAndStore(url, asWritten: asWritten, revalidating: known)
     } catch let error as FetchError {
-      // A cancelled fetch says nothing about the URL.
-      if !error.isCancellation {
+      // A cancelled fetch says nothing about the URL, nor does a local disk that filled up while
+      // the download was being written to it.
+      if !error.isCancellation, error.kind != .storage {
         try? cache.recordFailure(url: url, kind: error.kind, message: error.message)
       }
       throw error
@@ -221,10 +222,15 @@ public final class Prefetcher: Sendable {
     }
     let (cache, thumbnailer) = (self.cache, self.thumbnailer)
     let digest = try await storing.runBlocking {
-      // The head holds the header of any ordinary image; a header that does not fit leaves the
-      // size unrecorded here (the render reads it from the whole file).
-      let header = try? thumbnailer.probe(response.body)
+      // The head holds the header of any ordinary image; one that does not fit in it (a TIFF's
+      // directory at the end, huge APP segments) is read from the stored file instead.
+      var header = try? thumbnailer.probe(response.body)
       let digest = try writer.commit()
+      if header == nil, response.bodyBytes > response.body.count {
+        header = (try? cache.readBlob(digest)).flatMap { $0 }.flatMap {
+          try? thumbnailer.probe($0)
+        }
+      }
       try cache.recordSource(
         url: url, original: digest, format: response.format, bytes: response.bodyBytes,
         contentType: response.contentType, etag: response.etag,

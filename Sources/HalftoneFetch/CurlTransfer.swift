@@ -181,9 +181,13 @@ final class CurlTransfer: @unchecked Sendable {
       if body.count < Self.headBytes {
         body.append(contentsOf: bytes.prefix(Self.headBytes - body.count))
       }
-      do { try sink.write(bytes) } catch {
-        sinkError = error
-        return false
+      // Only an image response goes to the sink: the body of a 404 or a 503 is not stored, and
+      // a local problem writing it (a full disk) must not hide the status and its retry.
+      if (200..<300).contains(status) {
+        do { try sink.write(bytes) } catch {
+          sinkError = error
+          return false
+        }
       }
     } else {
       if body.isEmpty { reserveDeclaredLength() }

@@ -2,10 +2,10 @@
 /// download holds a few buffers, not the whole image, however slow the origin.
 ///
 /// Called on the fetcher's transfer thread, one call at a time and in order: `restart()` before
-/// every attempt (a retried download starts over), then `write(_:)` with each piece as it arrives
-/// (decoded, if the server compressed it). An error from either aborts the fetch, which then fails
-/// with the error's kind when it is a `HalftoneError` (`storage` for a full disk), else `storage`,
-/// and is not retried.
+/// every attempt (a retried download starts over), then `write(_:)` with each piece of a 2xx body
+/// as it arrives (decoded, if the server compressed it; other statuses' bodies are not written).
+/// An error from either aborts the fetch, which then fails with the error's kind when it is a
+/// `HalftoneError` (`storage` for a full disk), else `storage`, and is not retried.
 public protocol FetchBodySink: AnyObject, Sendable {
   func restart() throws
   func write(_ bytes: UnsafeRawBufferPointer) throws

@@ -323,6 +323,13 @@ public final class FileBlobBackend: BlobBackend {
   private func link(_ blob: StagedBlob) throws(StoreError) -> PutOutcome {
     var result = systemLink(blob.tempPath, blob.finalPath)
     if result != 0 && errno == ENOENT {
+      guard access(blob.tempPath, F_OK) == 0 else {
+        throw StoreError(
+          kind: .storage,
+          message: "the staging file \(blob.tempPath) was removed before it could be published "
+            + "(by gc or verify --repair in another process?); the blob was not stored",
+          path: blob.tempPath)
+      }
       try POSIX.ensureDirectory(blob.shardPath, durable: durable)
       result = systemLink(blob.tempPath, blob.finalPath)
     }
@@ -484,12 +491,14 @@ public final class FileBlobBackend: BlobBackend {
     return (count, bytes)
   }
 
+  /// Staging files nobody is writing: a `FileBlobWriter` holds a lock on its file for as long as
+  /// its download runs (minutes, on a slow origin), so those are not listed.
   public func leftovers() throws(StoreError) -> [LeftoverEntry] {
     var entries: [LeftoverEntry] = []
     for name in try POSIX.list(tmpPath) {
-      guard let status = try POSIX.status("\(tmpPath)/\(name)"), status.isRegularFile else {
-        continue
-      }
+      let path = "\(tmpPath)/\(name)"
+      guard let status = try POSIX.status(path), status.isRegularFile, !Self.isBeingWritten(path)
+      else { continue }
       entries.append(LeftoverEntry(name: name, bytes: status.bytes, modified: status.modified))
     }
     return entries
@@ -500,7 +509,17 @@ public final class FileBlobBackend: BlobBackend {
     guard !leftover.name.contains("/"), leftover.name != ".", leftover.name != ".." else {
       return
     }
-    _ = try POSIX.unlinkFile("\(tmpPath)/\(leftover.name)")
+    let path = "\(tmpPath)/\(leftover.name)"
+    guard !Self.isBeingWritten(path) else { return }
+    _ = try POSIX.unlinkFile(path)
+  }
+
+  /// Whether a writer holds the staging file's lock (see `FileBlobWriter`).
+  static func isBeingWritten(_ path: String) -> Bool {
+    let fd = open(path, O_RDONLY | O_CLOEXEC)
+    guard fd >= 0 else { return false }
+    defer { close(fd) }
+    return flock(fd, LOCK_EX | LOCK_NB) != 0 && errno == EWOULDBLOCK
   }
 }
 

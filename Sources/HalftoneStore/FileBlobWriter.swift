@@ -18,10 +18,15 @@ final class FileBlobWriter: BlobWriter, @unchecked Sendable {
   private var hasher = SHA256()
   private(set) var byteCount = 0
   private var finished = false
+  /// A write failed part-way: the file no longer matches the hash. Only `restart()` clears it.
+  private var failed = false
 
   init(backend: FileBlobBackend) throws(StoreError) {
     self.backend = backend
     (tempPath, descriptor) = try backend.createTemporary(prefix: "stream")
+    // Held until the file is published or dropped: gc and verify --repair leave a locked staging
+    // file alone however old it looks (a slow download can take minutes).
+    _ = flock(descriptor, LOCK_SH)
   }
 
   deinit { abandon() }
@@ -29,7 +34,9 @@ final class FileBlobWriter: BlobWriter, @unchecked Sendable {
   func write(_ bytes: UnsafeRawBufferPointer) throws(StoreError) {
     try BlobWriterChecks.accept(
       bytes.count, after: byteCount, limit: backend.maxBlobBytes, finished)
+    try checkNotFailed()
     if let failure = backend.writeAll(descriptor, bytes) {
+      failed = true
       throw StoreError.posix("write blob bytes to", path: tempPath, errno: failure)
     }
     hasher.update(bufferPointer: bytes)
@@ -43,10 +50,20 @@ final class FileBlobWriter: BlobWriter, @unchecked Sendable {
     }
     hasher = SHA256()
     byteCount = 0
+    failed = false
+  }
+
+  private func checkNotFailed() throws(StoreError) {
+    guard failed else { return }
+    throw StoreError(
+      kind: .internal,
+      message: "blob writer used after a failed write (\(tempPath) no longer matches its hash): "
+        + "restart it or abandon it")
   }
 
   func commit() throws(StoreError) -> Digest {
     try BlobWriterChecks.accept(0, after: byteCount, limit: backend.maxBlobBytes, finished)
+    try checkNotFailed()
     finished = true
     let digest = Digest(hasher.finalize())
     let descriptor = self.descriptor

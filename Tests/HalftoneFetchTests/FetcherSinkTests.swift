@@ -111,4 +111,20 @@ final class FetcherSinkTests: FetchTestCase {
     }
     XCTAssertLessThanOrEqual(sink.bytes.count, 1_000_000)
   }
+
+  func testAnErrorStatusIsReportedEvenWhenTheSinkCouldNotTakeABody() async throws {
+    // The body of a 404 is not an image: it is not written, so a full disk cannot hide the
+    // status (which decides the fallback to the URL as written, and retries of 5xx).
+    origin.route("/gone.png", .always(.text(String(repeating: "n", count: 300_000), status: 404)))
+    let sink = CollectingSink(failAfter: 0)
+    let fetcher = try makeFetcher()
+    do {
+      _ = try await fetcher.fetch(FetchRequest(url: origin.url("/gone.png")), streamingBodyTo: sink)
+      XCTFail("a 404 must fail")
+    } catch {
+      XCTAssertEqual(error.kind, .httpStatus, error.message)
+      XCTAssertEqual(error.httpStatus, 404)
+    }
+    XCTAssertEqual(sink.bytes.count, 0)
+  }
 }

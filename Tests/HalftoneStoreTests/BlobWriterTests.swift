@@ -100,4 +100,45 @@ final class BlobWriterTests: StoreTestCase {
     XCTAssertEqual(try cache.readBlob(keptDigest), kept)
     XCTAssertTrue(try cache.verify(repair: false, grace: 0).isClean)
   }
+
+  func testAFailedWriteMustBeRestartedBeforeACommit() throws {
+    let fault = FaultSwitch()
+    let cache = try openCache { $0.fileIO = fault.io }
+    let writer = try cache.makeBlobWriter()
+    try write(randomBytes(100_000), to: writer, pieces: 1)
+    // A 1.5 MB piece is written in 1 MiB chunks: the first lands, the second fails.
+    fault.failWrite(after: 1, errno: ENOSPC)
+    _ = expectStoreError { try self.write(randomBytes(1_500_000), to: writer, pieces: 1) }
+    fault.reset()
+    let refused = expectStoreError { try writer.commit() }
+    XCTAssertEqual(refused?.kind, .internal, "half a piece on disk: no blob may be named from it")
+    XCTAssertEqual(try blobFiles(), [])
+
+    try writer.restart()
+    let data = randomBytes(70_000)
+    try write(data, to: writer)
+    let digest = try writer.commit()
+    XCTAssertEqual(digest, Digest.of(data))
+    XCTAssertEqual(try cache.readBlob(digest), data)
+  }
+
+  func testGCAndVerifyLeaveALiveDownloadAloneButRemoveAbandonedStaging() throws {
+    let cache = try openCache()
+    let writer = try cache.makeBlobWriter()
+    let data = randomBytes(80_000)
+    try write(data, to: writer)
+    // A staging file left by a killed process: nobody holds its lock.
+    let stale = cacheRoot.appendingPathComponent("tmp/stream-1-2.tmp")
+    try randomBytes(1_000).write(to: stale)
+
+    let report = try cache.verify(repair: true, grace: 0)
+    XCTAssertEqual(report.leftovers, ["stream-1-2.tmp"], "only the abandoned one")
+    XCTAssertEqual(try stagingFiles().count, 1, "the live download's file is still there")
+    _ = try cache.gc(maxBytes: nil, grace: 0)
+    XCTAssertEqual(try stagingFiles().count, 1)
+
+    let digest = try writer.commit()
+    XCTAssertEqual(try cache.readBlob(digest), data)
+    XCTAssertEqual(try stagingFiles(), [])
+  }
 }
