@@ -97,7 +97,14 @@ final class CurlMulti: @unchecked Sendable {
         defer { inbox.commands = [] }
         return (inbox.commands, inbox.closing)
       }
-      if closing { break }
+      if closing {
+        // Transfers submitted just before the shutdown still get their answer: their callers
+        // are waiting on it.
+        for case .add(let transfer) in commands {
+          complete(transfer, with: .cancelled(transfer.url, why: "the fetcher was shut down"))
+        }
+        break
+      }
       for command in commands {
         switch command {
         case .add(let transfer):

@@ -192,6 +192,39 @@ final class FetcherBehaviourTests: FetchTestCase {
     fetcher.shutdown()  // idempotent
   }
 
+  func testATransferSubmittedRightBeforeShutdownIsAnsweredNotLost() async throws {
+    // Submit and shut down back to back, so the transfer thread finds the transfer and the
+    // shutdown in one batch: the transfer must still be answered (its caller waits on it).
+    origin.route("/slow.png", .always(OriginResponse.ok(tinyPNG).delayed(by: 5)))
+    let policy = FetchPolicy.testing()
+    let target = try CurlURL(origin.url("/slow.png"))
+    for round in 0..<20 {
+      let multi = try CurlMulti(maxTotal: 4, maxPerHost: 4)
+      let transfer = try CurlTransfer(
+        request: FetchRequest(url: origin.url("/slow.png")), target: target, policy: policy)
+      let answered = Locked(false)
+      let waiter = Task { () -> TransferOutcome in
+        let outcome = await withCheckedContinuation { continuation in
+          transfer.continuation = continuation
+          multi.submit(transfer)
+          multi.shutdown()
+        }
+        answered.withLock { $0 = true }
+        return outcome
+      }
+      // Not a timing assertion: a lost transfer is never answered at all.
+      for _ in 0..<400 where !answered.withLock({ $0 }) {
+        try await Task.sleep(for: .milliseconds(50))
+      }
+      guard answered.withLock({ $0 }) else {
+        XCTFail("round \(round): the transfer was never answered")
+        return
+      }
+      let outcome = await waiter.value
+      XCTAssertEqual(outcome.failure?.isCancellation, true, "round \(round)")
+    }
+  }
+
   func testInvalidPolicyIsRefused() {
     XCTAssertThrowsError(try Fetcher(policy: FetchPolicy(maxPerHost: 0))) { error in
       XCTAssertEqual((error as? FetchError)?.kind, .internal)
