@@ -269,12 +269,7 @@ final class CurlTransfer: @unchecked Sendable {
           + "\(hop): internal addresses are blocked (FetchPolicy.allowPrivateAddresses)",
         url: url)
     }
-    if let sinkError {
-      let kind = (sinkError as? any HalftoneError)?.kind ?? .storage
-      let reason = (sinkError as? any HalftoneError)?.message ?? "\(sinkError)"
-      return FetchError(
-        kind: kind, message: "could not store the body of \(url)\(hop): \(reason)", url: url)
-    }
+    if let sinkError { return .storing(sinkError, url: url, hop: hop) }
     if exceededByteLimit {
       return FetchError(
         kind: .tooLarge,

@@ -51,3 +51,15 @@ public struct FetchError: HalftoneError, Hashable {
       isCancellation: true)
   }
 }
+
+extension FetchError {
+  /// A body sink (the cache's staging file) refused the body: its kind (`storage` for a full
+  /// disk) and message, naming the URL.
+  static func storing(_ error: any Error, url: String, hop: String = "") -> FetchError {
+    let known = error as? any HalftoneError
+    return FetchError(
+      kind: known?.kind ?? .storage,
+      message: "could not store the body of \(url)\(hop): \(known?.message ?? "\(error)")",
+      url: url)
+  }
+}

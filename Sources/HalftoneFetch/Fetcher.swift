@@ -96,11 +96,7 @@ public final class Fetcher: Sendable {
       return TransferOutcome(failure: error, effectiveURL: request.url)
     }
     do { try sink?.restart() } catch {
-      let reason = (error as? any HalftoneError)?.message ?? "\(error)"
-      let failure = FetchError(
-        kind: (error as? any HalftoneError)?.kind ?? .storage,
-        message: "could not store the body of \(request.url): \(reason)", url: request.url)
-      return TransferOutcome(failure: failure, effectiveURL: request.url)
+      return TransferOutcome(failure: .storing(error, url: request.url), effectiveURL: request.url)
     }
     return await withTaskCancellationHandler {
       await withCheckedContinuation { continuation in

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import HalftoneStore
+import HalftoneTestSupport
 import XCTest
 
 #if canImport(Glibc)
@@ -52,10 +53,11 @@ final class BadConditionTests: StoreTestCase {
   func testReadOnlyFilesystemIsReported() throws {
     let mountPoint = directory.appendingPathComponent("ro")
     try FileManager.default.createDirectory(at: mountPoint, withIntermediateDirectories: true)
-    guard Self.run("/bin/mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", mountPoint.path) else {
+    guard runSystemCommand("/bin/mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", mountPoint.path)
+    else {
       throw XCTSkip("cannot mount a tmpfs here (needs root)")
     }
-    defer { _ = Self.run("/bin/umount", mountPoint.path) }
+    defer { runSystemCommand("/bin/umount", mountPoint.path) }
     let root = mountPoint.appendingPathComponent("Cache")
     let data = randomBytes(10_000)
     var digest: Digest?
@@ -64,7 +66,7 @@ final class BadConditionTests: StoreTestCase {
       digest = try cache.putBlob(data)
       try cache.recordSource(url: "https://a/ro", original: digest!, format: .png, bytes: 10_000)
     }  // closed: a remount to read-only needs no file open for writing
-    XCTAssertTrue(Self.run("/bin/mount", "-o", "remount,ro", mountPoint.path))
+    XCTAssertTrue(runSystemCommand("/bin/mount", "-o", "remount,ro", mountPoint.path))
 
     let error = expectStoreError { try Cache.open(root: root) }
     XCTAssertEqual(error?.kind, .storage)
@@ -73,7 +75,7 @@ final class BadConditionTests: StoreTestCase {
     XCTAssertTrue(error?.message.contains(root.path) ?? false, error?.message ?? "")
 
     // Nothing was lost: writable again, the cache opens with its blob and row.
-    XCTAssertTrue(Self.run("/bin/mount", "-o", "remount,rw", mountPoint.path))
+    XCTAssertTrue(runSystemCommand("/bin/mount", "-o", "remount,rw", mountPoint.path))
     let cache = try Cache.open(root: root)
     XCTAssertEqual(try cache.source(forURL: "https://a/ro")?.original, digest)
     XCTAssertEqual(try cache.readBlob(XCTUnwrap(digest)), data)
@@ -119,9 +121,9 @@ final class BadConditionTests: StoreTestCase {
   func testRealFullDiskOnATinyFilesystem() throws {
     let mountPoint = directory.appendingPathComponent("small")
     try FileManager.default.createDirectory(at: mountPoint, withIntermediateDirectories: true)
-    guard Self.run("/bin/mount", "-t", "tmpfs", "-o", "size=640k", "tmpfs", mountPoint.path)
+    guard runSystemCommand("/bin/mount", "-t", "tmpfs", "-o", "size=640k", "tmpfs", mountPoint.path)
     else { throw XCTSkip("cannot mount a tmpfs here (needs root)") }
-    defer { _ = Self.run("/bin/umount", mountPoint.path) }
+    defer { runSystemCommand("/bin/umount", mountPoint.path) }
     let root = mountPoint.appendingPathComponent("Cache")
     let cache = try Cache.open(root: root)
     let kept = randomBytes(100_000)
@@ -190,19 +192,6 @@ final class BadConditionTests: StoreTestCase {
     XCTAssertEqual(rows, 1)
   }
 
-  // MARK: Helpers
-
-  @discardableResult
-  static func run(_ arguments: String...) -> Bool {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: arguments[0])
-    process.arguments = Array(arguments.dropFirst())
-    process.standardError = FileHandle.nullDevice
-    process.standardOutput = FileHandle.nullDevice
-    guard (try? process.run()) != nil else { return false }
-    process.waitUntilExit()
-    return process.terminationStatus == 0
-  }
 }
 
 /// Replaces write(2)/fsync(2) of a cache with versions that fail on demand.

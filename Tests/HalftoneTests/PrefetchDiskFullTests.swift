@@ -14,10 +14,11 @@ final class PrefetchDiskFullTests: XCTestCase {
       .appendingPathComponent("halftone-small-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: mountPoint, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: mountPoint) }
-    guard Self.run("/bin/mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", mountPoint.path) else {
+    guard runSystemCommand("/bin/mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", mountPoint.path)
+    else {
       throw XCTSkip("cannot mount a tmpfs here (needs root)")
     }
-    defer { Self.run("/bin/umount", mountPoint.path) }
+    defer { runSystemCommand("/bin/umount", mountPoint.path) }
 
     let bench = try PrefetchBench(cacheRoot: mountPoint.appendingPathComponent("cache"))
     // Ten distinct originals of a few hundred KB each: more than the 2 MiB file system holds.
@@ -59,17 +60,5 @@ final class PrefetchDiskFullTests: XCTestCase {
     let report = try bench.cache.verify(repair: false)
     XCTAssertTrue(report.corrupt.isEmpty && report.danglingSources.isEmpty, "\(report)")
     XCTAssertTrue(report.danglingVariants.isEmpty && report.unreadable.isEmpty, "\(report)")
-  }
-
-  @discardableResult
-  static func run(_ arguments: String...) -> Bool {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: arguments[0])
-    process.arguments = Array(arguments.dropFirst())
-    process.standardError = FileHandle.nullDevice
-    process.standardOutput = FileHandle.nullDevice
-    guard (try? process.run()) != nil else { return false }
-    process.waitUntilExit()
-    return process.terminationStatus == 0
   }
 }
