@@ -8,8 +8,9 @@ import Foundation
 ///
 /// With glibc's defaults a prefetch at concurrency 32 peaked at ~600 MB resident while the memory
 /// it actually used was under half of that: every thread that allocates gets its own arena (up to
-/// 8 per core), and each keeps the freed pages of the large buffers that libjpeg (a progressive
-/// JPEG's coefficients, 12 MB on average here, up to ~64 MB) and the downloads churn through.
+/// 8 per core), and each keeps the freed pages of the large buffers that libjpeg churns through (a
+/// progressive JPEG's coefficients, 12 MB on average here, up to ~64 MB; downloads, which used to
+/// add their bodies, now stream to the cache).
 /// One arena keeps a single heap that all threads reuse: 262–285 MB for the same run, and the
 /// fastest setting measured (prefetch-only runs of 500 references, 2026-11-27, refs/s · peak RSS):
 ///
