@@ -56,6 +56,7 @@ public struct AddressPolicy: Sendable, Hashable {
     Range(prefix: [172, 16, 0, 0], bits: 12, name: "private 172.16.0.0/12"),
     Range(prefix: [192, 0, 0, 0], bits: 24, name: "IETF protocol assignments 192.0.0.0/24"),
     Range(prefix: [192, 0, 2, 0], bits: 24, name: "documentation 192.0.2.0/24"),
+    Range(prefix: [192, 88, 99, 0], bits: 24, name: "6to4 relay anycast 192.88.99.0/24"),
     Range(prefix: [192, 168, 0, 0], bits: 16, name: "private 192.168.0.0/16"),
     Range(prefix: [198, 18, 0, 0], bits: 15, name: "benchmarking 198.18.0.0/15"),
     Range(prefix: [198, 51, 100, 0], bits: 24, name: "documentation 198.51.100.0/24"),
@@ -79,6 +80,10 @@ public struct AddressPolicy: Sendable, Hashable {
     Range(prefix: [UInt8](repeating: 0, count: 15) + [1], bits: 128, name: "loopback ::1"),
     Range(
       prefix: v6([0, 0x64, 0xFF, 0x9B, 0, 1]), bits: 48, name: "local-use NAT64 64:ff9b:1::/48"),
+    Range(prefix: v6([0x01, 0x00]), bits: 64, name: "discard-only 100::/64"),
+    Range(prefix: v6([0x20, 0x01, 0, 0x02, 0, 0]), bits: 48, name: "benchmarking 2001:2::/48"),
+    Range(prefix: v6([0x20, 0x01, 0, 0x10]), bits: 28, name: "ORCHID 2001:10::/28"),
+    Range(prefix: v6([0x20, 0x01, 0, 0x20]), bits: 28, name: "ORCHIDv2 2001:20::/28"),
     Range(prefix: v6([0x20, 0x01, 0x0D, 0xB8]), bits: 32, name: "documentation 2001:db8::/32"),
     Range(prefix: v6([0xFC]), bits: 7, name: "unique local fc00::/7"),
     Range(prefix: v6([0xFE, 0x80]), bits: 10, name: "link-local fe80::/10"),

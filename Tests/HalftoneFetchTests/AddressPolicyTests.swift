@@ -16,6 +16,7 @@ final class AddressPolicyTests: XCTestCase {
     ("172.15.255.255", nil), ("172.32.0.0", nil),
     ("192.168.1.1", "private 192.168.0.0/16"),
     ("192.0.0.8", "IETF protocol assignments"), ("198.18.0.1", "benchmarking"),
+    ("192.88.99.1", "6to4 relay anycast"), ("192.88.98.255", nil), ("192.88.100.0", nil),
     ("224.0.0.1", "multicast"), ("239.255.255.250", "multicast"),
     ("240.0.0.1", "reserved"), ("255.255.255.255", "broadcast"),
     ("8.8.8.8", nil), ("93.184.216.34", nil), ("1.1.1.1", nil), ("223.255.255.255", nil),
@@ -24,6 +25,10 @@ final class AddressPolicyTests: XCTestCase {
     ("fc00::1", "unique local"), ("fd12:3456::1", "unique local"),
     ("fe80::1", "link-local fe80::/10"), ("febf::1", "link-local"), ("fec0::1", "site-local"),
     ("ff02::1", "multicast"), ("2001:db8::1", "documentation"),
+    ("100::1", "discard-only 100::/64"), ("100:0:0:1::1", nil),
+    ("2001:2::1", "benchmarking 2001:2::/48"), ("2001:2:1::1", nil),
+    ("2001:10::1", "ORCHID"), ("2001:1f::1", "ORCHID"), ("2001:20::1", "ORCHIDv2"),
+    ("2001:30::1", nil),
     ("2606:4700:4700::1111", nil), ("2a00:1450:4001:80b::200e", nil),
     // IPv4 hidden in IPv6: judged by the IPv4 address inside.
     ("::ffff:127.0.0.1", "IPv4-mapped ::ffff:0:0/96 carrying 127.0.0.1, loopback"),
