@@ -106,7 +106,7 @@ func registerStoreBenchmarks() {
     (benchmark: Benchmark, state: ScratchCache.Populated) in
     var next = 0
     for _ in benchmark.scaledIterations {
-      blackHole(try state.cache.source(forURL: state.urls[next]))
+      blackHole(try state.cache.original(forURL: state.urls[next]))
       next = (next + 1) % state.urls.count
     }
   } setup: {
@@ -120,7 +120,7 @@ func registerStoreBenchmarks() {
     (benchmark: Benchmark, state: ScratchCache.Populated) in
     var next = 0
     for _ in benchmark.scaledIterations {
-      blackHole(try state.cache.variant(original: state.originals[next], specKey: state.specKey))
+      blackHole(try state.cache.thumbnail(original: state.originals[next], specKey: state.specKey))
       next = (next + 1) % state.originals.count
     }
   } setup: {
@@ -182,11 +182,11 @@ final class ScratchCache: @unchecked Sendable {
     var originals: [Digest] = []
     for index in 0..<count {
       let url = "https://cdn.example.com/photos/2024/\(index % 365)/image-\(index).jpg"
-      try cache.recordSource(
+      try cache.recordOriginal(
         url: url, original: original, format: .jpeg, bytes: 100 * 1024, width: 4000,
         height: 3000)
       let made = Digest.of(Data("original \(index)".utf8))
-      try cache.recordVariant(
+      try cache.recordThumbnail(
         original: made, specKey: specKey, thumbnail: thumbnail, width: 640, height: 480,
         format: .jpeg, bytes: 10 * 1024)
       urls.append(url)

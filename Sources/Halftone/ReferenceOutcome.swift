@@ -1,15 +1,19 @@
+import Foundation
 import HalftoneCore
 import HalftoneRecords
 import HalftoneStore
 
 /// What happened to one image reference in a prefetch run: one line of the JSON Lines report.
 public struct ReferenceOutcome: Codable, Sendable, Hashable {
+  /// Decided from what the index held when the run started, so identical input gives identical
+  /// statuses however the references of one run interleave.
   public enum Status: String, Codable, Sendable, Hashable {
-    /// The thumbnail is in the cache, made (or revalidated) by this run.
+    /// The thumbnail is in the cache, and this run made it, or fetched or revalidated its
+    /// original (every reference to an image that this run fetched is `ok`, not only the first).
     case ok
-    /// Nothing could be stored for this reference; `errorKind` says why.
+    /// Nothing could be stored for this reference; `error_kind` says why.
     case failed
-    /// Already complete in the cache from an earlier run: no request was made.
+    /// Complete in the cache before this run started: no request was made for it.
     case skipped
   }
 
@@ -22,30 +26,21 @@ public struct ReferenceOutcome: Codable, Sendable, Hashable {
   public var status: Status
   public var errorKind: ErrorKind?
   public var error: String?
-  /// The URL actually fetched (the master, or the URL as written after a fallback).
-  public var fetchedURL: String?
-  /// SHA-256 of the original's bytes.
-  public var original: String?
-  /// SHA-256 of the thumbnail's bytes.
-  public var thumbnail: String?
-  public var width: Int?
-  public var height: Int?
-  public var format: String?
-  /// Size of the thumbnail in bytes.
-  public var bytes: Int?
+  /// The original the thumbnail was made from, and the URL it was fetched from.
+  public var original: OriginalInfo?
+  /// The thumbnail.
+  public var thumbnail: ThumbnailInfo?
   /// The article the image belongs to.
   public var title: String?
-  public var sourceUrl: String?
-  public var publishedDateTime: String?
+  public var sourceURL: String?
+  public var published: String?
 
   enum CodingKeys: String, CodingKey {
     case record, line, url, status
     case errorKind = "error_kind"
-    case error
-    case fetchedURL = "fetched_url"
-    case original, thumbnail, width, height, format, bytes, title
-    case sourceUrl = "source_url"
-    case publishedDateTime = "published"
+    case error, original, thumbnail, title
+    case sourceURL = "source_url"
+    case published
   }
 }
 
@@ -66,7 +61,7 @@ public struct PrefetchSummary: Codable, Sendable {
 
   mutating func add(_ outcome: ReferenceOutcome) {
     references += 1
-    thumbnailBytes += outcome.bytes ?? 0
+    thumbnailBytes += outcome.thumbnail?.bytes ?? 0
     switch outcome.status {
     case .ok: ok += 1
     case .skipped: skipped += 1
@@ -90,8 +85,8 @@ extension ReferenceOutcome {
     url = reference.url
     status = .failed
     title = reference.title ?? reference.article.title
-    sourceUrl = reference.article.sourceURL
-    publishedDateTime = reference.article.publishedDateTime
+    sourceURL = reference.article.sourceURL
+    published = reference.article.publishedDateTime
   }
 
   init(problem: RecordProblem) {
@@ -103,14 +98,14 @@ extension ReferenceOutcome {
     error = problem.message
   }
 
-  mutating func fill(original: StoredOriginal, variant: VariantRecord) {
-    fetchedURL = original.url
-    self.original = original.digest.hex
-    thumbnail = variant.thumbnail.hex
-    width = variant.width
-    height = variant.height
-    format = variant.format.rawValue
-    bytes = variant.bytes
+  mutating func fill(_ resolved: ResolvedThumbnail, runStarted: Date) {
+    var original = OriginalInfo(digest: resolved.original.digest, url: resolved.original.url)
+    original.fetchedAt = resolved.original.fetchedAt
+    self.original = original
+    thumbnail = ThumbnailInfo(resolved.thumbnail)
+    let before =
+      resolved.thumbnail.createdAt < runStarted && resolved.original.fetchedAt < runStarted
+    status = before ? .skipped : .ok
   }
 
   mutating func fail(_ error: any Error) {

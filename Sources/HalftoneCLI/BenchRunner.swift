@@ -24,7 +24,7 @@ struct BenchCorpus {
     var images: [Image] = []
     for case let file as URL in walker {
       guard (try? file.resourceValues(forKeys: [.isRegularFileKey]))?.isRegularFile == true,
-        let bytes = try? Data(contentsOf: file), SourceFormat.sniff(bytes) != nil,
+        let bytes = try? Data(contentsOf: file), ImageFormat.sniff(bytes) != nil,
         let info = try? probe.probe(bytes)
       else { continue }
       images.append(

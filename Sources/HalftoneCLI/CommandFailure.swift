@@ -35,9 +35,7 @@ struct CommandFailure: Error {
 
 /// Writes a value as one line of JSON on stdout (for `--json`).
 func printJSON<T: Encodable>(_ value: T) {
-  let encoder = JSONEncoder()
-  encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-  if let data = try? encoder.encode(value) {
+  if let data = try? HalftoneJSON.encoder().encode(value) {
     FileHandle.standardOutput.write(data + Data("\n".utf8))
   }
 }

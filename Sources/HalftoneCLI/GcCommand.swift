@@ -80,7 +80,7 @@ struct GcCommand: AsyncParsableCommand {
       "originals    \(tally(report.removedOriginals)) removed",
       "unreferenced \(tally(report.removedUnreferenced)) removed",
       "staging      \(tally(report.removedStaging)) leftovers removed",
-      "index rows   \(report.removedSourceRows) urls, \(report.removedVariantRows) variants dropped",
+      "index rows   \(report.removedOriginalRows) urls, \(report.removedThumbnailRows) variants dropped",
     ]
     if report.protectedByGrace.count > 0 {
       lines.append("kept         \(tally(report.protectedByGrace)) written within the grace period")

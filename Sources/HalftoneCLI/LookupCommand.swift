@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Halftone
 import HalftoneSpec
 import HalftoneStore
 
@@ -7,12 +8,14 @@ import HalftoneStore
 struct LookupCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "lookup",
-    abstract: "Show the cached original and thumbnail of an image URL.",
+    abstract: "Show the cached original and thumbnails of an image URL.",
     discussion: """
-      The URL is read like a prefetch reads it (CDN parameters, plus --width/--height as an
-      article declares them) to find its master URL and its thumbnail's spec key. Prints each
-      blob's digest, absolute file path, size and format. Exit status 1 unless both the original
-      and the thumbnail for this URL's spec are cached (what is cached is printed either way).
+      The URL is resolved as prefetch and serve resolve it (CDN parameters, plus --width/--height
+      as an article declares them; candidate URLs in the same order). Prints each blob's digest,
+      absolute file path, size and format. With a size: the thumbnail for that spec (and with
+      --all every thumbnail of the original); exit status 1 unless it is cached. Without a size:
+      every cached thumbnail of the original; exit status 1 unless the original is cached. What is
+      cached is printed either way; --json prints the shape of GET /images.
       """
   )
 
@@ -24,6 +27,9 @@ struct LookupCommand: AsyncParsableCommand {
 
   @Option(help: "Declared height in pixels, as in the record.")
   var height: Int?
+
+  @Option(help: "Which URLs originals are looked up under: master or as-written (as prefetch).")
+  var fetch: FetchMode = .master
 
   @Flag(help: "List every thumbnail of the original, not only the one for this URL's spec.")
   var all = false
@@ -41,100 +47,66 @@ struct LookupCommand: AsyncParsableCommand {
       throw CommandFailure(error, exitCode: 2)
     }
     let cache = try cacheOption.open()
-    let result = try Self.lookUp(spec: spec, url: url, in: cache, all: all)
+    var options = PipelineOptions()
+    options.fetchMode = fetch
+    let pipeline = ImagePipeline(cache: cache, fetcher: nil, options: options)
+    let description = try await pipeline.describe(spec).withPaths(from: cache)
+    let sized = width != nil || height != nil
     if json {
-      printJSON(result)
+      printJSON(description)
     } else {
-      print(result.text, terminator: "")
+      print(Self.text(description, listAll: all || !sized), terminator: "")
     }
-    if !result.complete {
+    let complete = sized ? description.resolved != nil : description.original != nil
+    if !complete {
       if !json {
-        let missing = result.original == nil ? "not cached" : "thumbnail not cached"
+        let missing = description.original == nil ? "not cached" : "thumbnail not cached"
         FileHandle.standardError.write(Data("halftone: \(missing): \(url)\n".utf8))
       }
       throw ExitCode.failure
     }
   }
 
-  /// Finds the original under the URLs a prefetch stores it under (master first, then the URL as
-  /// written), then the thumbnail for the spec's canonical key.
-  static func lookUp(
-    spec: ThumbnailSpec, url: String, in cache: Cache, all: Bool
-  ) throws(StoreError) -> LookupResult {
-    var result = LookupResult(url: url, specKey: spec.canonicalKey)
-    for candidate in spec.sourceURLCandidates {
-      guard let source = try cache.source(forURL: candidate) else { continue }
-      result.original = LookupResult.Blob(
-        digest: source.original, path: cache.blobURL(source.original)?.path, bytes: source.bytes,
-        format: source.format?.rawValue, width: source.width, height: source.height,
-        url: candidate, specKey: nil)
-      break
-    }
-    guard let original = result.original?.digest else { return result }
-    let variants =
-      all
-      ? try cache.variants(original: original)
-      : try cache.variant(original: original, specKey: result.specKey).map { [$0] } ?? []
-    result.thumbnails = variants.map { variant in
-      LookupResult.Blob(
-        digest: variant.thumbnail, path: cache.blobURL(variant.thumbnail)?.path,
-        bytes: variant.bytes, format: variant.format.rawValue, width: variant.width,
-        height: variant.height, url: nil, specKey: variant.specKey)
-    }
-    result.complete = result.thumbnails.contains { $0.specKey == result.specKey }
-    return result
-  }
-}
-
-/// What `lookup` found, as printed with `--json`.
-struct LookupResult: Encodable {
-  struct Blob: Encodable {
-    var digest: Digest
-    /// Absolute path of the blob file.
-    var path: String?
-    var bytes: Int
-    var format: String?
-    var width: Int?
-    var height: Int?
-    /// For the original: the URL it is stored under.
-    var url: String?
-    /// For a thumbnail: its spec key.
-    var specKey: String?
-  }
-
-  var url: String
-  var specKey: String
-  var original: Blob?
-  var thumbnails: [Blob] = []
-
-  /// Both the original and the thumbnail for `specKey` are cached.
-  var complete = false
-
-  var text: String {
+  /// The text form: the original, then the thumbnail the reference resolves to (or that it is
+  /// missing), then with `listAll` every other thumbnail of the original.
+  static func text(_ description: ImageDescription, listAll: Bool) -> String {
     var lines: [String] = []
-    if let original {
-      lines.append("original   \(original.url ?? url)")
-      lines += Self.describe(original)
-    } else {
-      lines.append("original   not cached")
+    guard let candidate = description.candidates.first(where: { $0.usable }),
+      let original = candidate.original
+    else {
+      return "original   not cached\n"
     }
-    if !thumbnails.contains(where: { $0.specKey == specKey }) {
-      lines.append("thumbnail  not cached (spec key \(specKey))")
+    lines.append("original   \(candidate.url)")
+    lines += describe(
+      digest: original.digest, path: original.path, bytes: original.bytes ?? 0,
+      format: original.format, width: original.width, height: original.height)
+    var shown: [ThumbnailInfo] = []
+    if let resolved = description.resolved {
+      shown.append(resolved.thumbnail)
+    } else if !listAll {
+      lines.append("thumbnail  not cached (spec key \(description.specKey))")
     }
-    for thumbnail in thumbnails {
-      lines.append("thumbnail  \(thumbnail.specKey ?? specKey)")
-      lines += Self.describe(thumbnail)
+    if listAll {
+      shown += candidate.thumbnails.filter { $0.digest != description.resolved?.thumbnail.digest }
+    }
+    for thumbnail in shown {
+      lines.append("thumbnail  \(thumbnail.specKey)")
+      lines += describe(
+        digest: thumbnail.digest, path: thumbnail.path, bytes: thumbnail.bytes,
+        format: thumbnail.format, width: thumbnail.width, height: thumbnail.height)
     }
     return lines.joined(separator: "\n") + "\n"
   }
 
-  private static func describe(_ blob: Blob) -> [String] {
-    var size = "\(Quantities.describe(bytes: blob.bytes)) (\(blob.bytes) bytes)"
-    if let format = blob.format { size += ", \(format)" }
-    if let width = blob.width, let height = blob.height { size += ", \(width)x\(height)" }
+  private static func describe(
+    digest: Digest, path: String?, bytes: Int, format: String?, width: Int?, height: Int?
+  ) -> [String] {
+    var size = "\(Quantities.describe(bytes: bytes)) (\(bytes) bytes)"
+    if let format { size += ", \(format)" }
+    if let width, let height { size += ", \(width)x\(height)" }
     return [
-      "  digest   \(blob.digest.hex)",
-      "  path     \(blob.path ?? "(not a local file)")",
+      "  digest   \(digest.hex)",
+      "  path     \(path ?? "(not a local file)")",
       "  size     \(size)",
     ]
   }

@@ -24,7 +24,7 @@ struct ProgressPrinter {
   mutating func record(_ outcome: ReferenceOutcome) {
     done += 1
     if outcome.status == .failed { failed += 1 }
-    bytes += outcome.bytes ?? 0
+    bytes += outcome.thumbnail?.bytes ?? 0
     guard enabled else { return }
     let now = Date()
     let interval: TimeInterval = live ? 0.2 : 5

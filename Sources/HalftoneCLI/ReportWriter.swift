@@ -1,5 +1,6 @@
 import Foundation
 import Halftone
+import HalftoneCore
 
 /// Writes the JSON Lines report as outcomes arrive, so a killed run still leaves a usable report.
 final class ReportWriter {
@@ -13,8 +14,7 @@ final class ReportWriter {
       throw CommandFailure.usage("cannot write the report to \(path)")
     }
     self.handle = handle
-    encoder = JSONEncoder()
-    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+    encoder = HalftoneJSON.encoder()
   }
 
   func write(_ outcome: ReferenceOutcome) {

@@ -63,6 +63,10 @@ struct ServeCommand: AsyncParsableCommand {
   @Option(help: "Log level: trace, debug, info (access log), notice, warning, error, critical.")
   var logLevel: String?
 
+  @Option(
+    help: "Which URL thumbnails are looked up and made from: master or as-written (as prefetch).")
+  var fetch: FetchMode?
+
   func run() async throws {
     let environment = ServerEnvironment()
     let configuration: HalftoneServerConfiguration
@@ -88,7 +92,6 @@ struct ServeCommand: AsyncParsableCommand {
     let store = try cache.open()
 
     var fetcher: Fetcher?
-    var prefetcher: Prefetcher?
     if configuration.onDemand {
       // A request waits `deadline` seconds; an origin gets a little longer per attempt, and one
       // retry, so a job never holds its queue slot for minutes.
@@ -96,9 +99,7 @@ struct ServeCommand: AsyncParsableCommand {
         totalTimeout: max(5, configuration.deadline), maxAttempts: 2,
         allowPrivateAddresses: allowPrivate)
       do {
-        let made = try Fetcher(policy: policy)
-        fetcher = made
-        prefetcher = Prefetcher(cache: store, fetcher: made, options: PrefetchOptions())
+        fetcher = try Fetcher(policy: policy)
       } catch { throw CommandFailure(error) }
       if configuration.signingKeys.isEmpty {
         let warning =
@@ -108,11 +109,14 @@ struct ServeCommand: AsyncParsableCommand {
       }
     }
     defer { fetcher?.shutdown() }
+    var options = PipelineOptions()
+    options.fetchMode = try fetch ?? Self.fetchMode(environment) ?? .master
+    let pipeline = ImagePipeline(cache: store, fetcher: fetcher, options: options)
 
     let server: HalftoneServer
     do {
       server = try HalftoneServer(
-        configuration: configuration, cache: store, prefetcher: prefetcher, logger: logger)
+        configuration: configuration, pipeline: pipeline, logger: logger)
     } catch {
       throw CommandFailure.usage(error.message)
     }
@@ -153,5 +157,16 @@ struct ServeCommand: AsyncParsableCommand {
     }
     if let problem = configuration.problem() { throw ServerSetupError(problem) }
     return configuration
+  }
+}
+
+extension ServeCommand {
+  /// `HALFTONE_FETCH`, when set.
+  static func fetchMode(_ environment: ServerEnvironment) throws -> FetchMode? {
+    guard let text = environment.string("HALFTONE_FETCH") else { return nil }
+    guard let mode = FetchMode(rawValue: text) else {
+      throw CommandFailure.usage("HALFTONE_FETCH=\(text): expected master or as-written")
+    }
+    return mode
   }
 }

@@ -39,7 +39,7 @@ struct StatsCommand: AsyncParsableCommand {
       "unreferenced  \(tally(stats.unreferenced))",
       "all blobs     \(tally(stats.blobs))",
       "urls          \(stats.sourceURLs) cached, \(stats.failedURLs) failed last time",
-      "variants      \(stats.variantRows)",
+      "variants      \(stats.thumbnailRows)",
       "index         \(Quantities.describe(bytes: stats.indexBytes))",
       "staging       \(tally(stats.staging))",
       "quarantine    \(tally(stats.quarantined))",

@@ -20,14 +20,14 @@ public struct FetchResponse: Sendable, Hashable {
   /// The server answered 304 to a conditional request: the copy we hold is current.
   public var notModified: Bool
   /// The image format recognised from the body's magic bytes; `nil` only for 304.
-  public var format: SourceFormat?
+  public var format: ImageFormat?
   /// Attempts made, the successful one included (1 when no retry was needed).
   public var attempts: Int
 
   public init(
     status: Int, body: Data, bodyBytes: Int? = nil, effectiveURL: String, etag: String? = nil,
     lastModified: String? = nil, contentType: String? = nil, notModified: Bool = false,
-    format: SourceFormat?, attempts: Int = 1
+    format: ImageFormat?, attempts: Int = 1
   ) {
     self.status = status
     self.body = body

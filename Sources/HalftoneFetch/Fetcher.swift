@@ -10,7 +10,7 @@ import HalftoneCore
 public final class Fetcher: Sendable {
   public let policy: FetchPolicy
   private let multi: CurlMulti
-  private let flights = SingleFlight<FetchRequest, Result<FetchResponse, FetchError>>()
+  private let flights = Coalescer<FetchRequest, FetchResponse>()
 
   /// Fails with `internal` when a limit in `policy` makes no sense or libcurl cannot start.
   public init(policy: FetchPolicy = FetchPolicy()) throws(FetchError) {
@@ -31,11 +31,13 @@ public final class Fetcher: Sendable {
   /// calling task abandons the fetch (`isCancellation`); the transfer is aborted once no caller
   /// waits for it.
   public func fetch(_ request: FetchRequest) async throws(FetchError) -> FetchResponse {
-    let result = await flights.run(
-      request,
-      cancelledValue: { .failure(.cancelled(request.url)) },
-      work: { [self] in await fetchWithRetries(request) })
-    return try result.get()
+    do {
+      return try await flights.run(request) { [self] in try await fetchWithRetries(request).get() }
+    } catch let error as FetchError {
+      throw error
+    } catch {
+      throw .cancelled(request.url)  // the caller left (CancellationError)
+    }
   }
 
   /// Like `fetch(_:)`, but the body goes to `sink` as it arrives rather than into memory: the

@@ -31,7 +31,7 @@ enum ResponseVerdict {
       return
     }
     if (200..<300).contains(status) {
-      guard let format = SourceFormat.sniff(outcome.body) else {
+      guard let format = ImageFormat.sniff(outcome.body) else {
         self = .failure(
           FetchError(
             kind: .notAnImage,

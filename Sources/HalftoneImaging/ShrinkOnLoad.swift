@@ -26,7 +26,7 @@ struct ShrinkOnLoad: Equatable, Sendable {
   /// 2048 px photo: 47.6 dB vs 47.4 dB with 2× headroom against a full crop-then-resize), and the
   /// headroom made the Lanczos3 resize 4× the pixels (2× the instructions of the whole render).
   static func choose(
-    format: SourceFormat, region: PixelRect, targetWidth: Int, targetHeight: Int
+    format: ImageFormat, region: PixelRect, targetWidth: Int, targetHeight: Int
   ) -> ShrinkOnLoad {
     let ratio = min(
       Double(region.width) / Double(targetWidth), Double(region.height) / Double(targetHeight))

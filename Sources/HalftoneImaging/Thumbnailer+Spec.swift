@@ -8,6 +8,6 @@ extension Thumbnailer {
   public func thumbnail(_ bytes: Data, spec: ThumbnailSpec) throws(ThumbnailError<SpecError>)
     -> Thumbnail
   {
-    try thumbnail(bytes) { (source: SourceInfo) throws(SpecError) in try spec.plan(for: source) }
+    try thumbnail(bytes) { (source: ImageProbe) throws(SpecError) in try spec.plan(for: source) }
   }
 }

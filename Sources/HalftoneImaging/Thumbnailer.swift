@@ -12,7 +12,7 @@ public struct Thumbnailer: Sendable {
   public var maxPixels: Int
   /// Source formats accepted; others are refused as `unsupported_format` (TIFF and HEIF parsers
   /// are large attack surfaces a deployment may want to turn off).
-  public var allowedFormats: Set<SourceFormat>
+  public var allowedFormats: Set<ImageFormat>
   /// The largest progressive JPEG or interlaced PNG. Those cannot be streamed: libjpeg keeps every
   /// DCT coefficient of a progressive file (about 3–6 bytes a pixel, whatever the shrink-on-load)
   /// and libvips decodes an interlaced PNG whole, so they get a lower bound than `maxPixels`.
@@ -22,7 +22,7 @@ public struct Thumbnailer: Sendable {
 
   public init(
     maxPixels: Int = 100_000_000, maxInterlacedPixels: Int = 40_000_000,
-    allowedFormats: Set<SourceFormat> = Set(SourceFormat.allCases)
+    allowedFormats: Set<ImageFormat> = Set(ImageFormat.allCases)
   ) {
     self.maxPixels = maxPixels
     self.maxInterlacedPixels = maxInterlacedPixels
@@ -31,7 +31,7 @@ public struct Thumbnailer: Sendable {
 
   /// Reads the header only: format (from magic bytes), display-oriented size, alpha. Refuses
   /// sources larger than `maxPixels` without decoding them.
-  public func probe(_ bytes: Data) throws(ImagingError) -> SourceInfo {
+  public func probe(_ bytes: Data) throws(ImagingError) -> ImageProbe {
     try PinnedBytes.borrowing(bytes) { pinned throws(ImagingError) in
       try open(bytes, pinned: pinned).info
     }
@@ -51,7 +51,7 @@ public struct Thumbnailer: Sendable {
   /// `bytes` are read in place, not copied, and nothing made from them outlives the call: a
   /// caller may pass bytes it reuses afterwards (`Data(bytesNoCopy:…, deallocator: .none)`).
   public func thumbnail<PlanError: HalftoneError>(
-    _ bytes: Data, planner: (SourceInfo) throws(PlanError) -> ThumbnailPlan
+    _ bytes: Data, planner: (ImageProbe) throws(PlanError) -> ThumbnailPlan
   ) throws(ThumbnailError<PlanError>) -> Thumbnail {
     try PinnedBytes.borrowing(bytes) { pinned throws(ThumbnailError<PlanError>) in
       let source: OpenedSource
@@ -71,7 +71,7 @@ public struct Thumbnailer: Sendable {
   /// Sniffs, checks the loader and reads the header. `pinned` holds the same bytes as `bytes`.
   func open(_ bytes: Data, pinned: PinnedBytes) throws(ImagingError) -> OpenedSource {
     guard !bytes.isEmpty else { throw .notAnImage("the body is empty (0 bytes)") }
-    guard let format = SourceFormat.sniff(bytes) else {
+    guard let format = ImageFormat.sniff(bytes) else {
       throw .notAnImage(
         "\(bytes.count) bytes starting with \(Self.describeStart(of: bytes)) are not a JPEG, PNG, "
           + "WebP, GIF, TIFF, HEIF or AVIF image")
@@ -127,12 +127,12 @@ public struct Thumbnailer: Sendable {
     return OpenedSource(
       bytes: pinned, format: format, storedWidth: storedWidth, storedHeight: storedHeight,
       orientation: orientation,
-      info: SourceInfo(
+      info: ImageProbe(
         width: display.width, height: display.height, format: format, hasAlpha: header.hasAlpha))
   }
 
   /// The libvips loader for `format`, by nickname.
-  static func loaderNickname(for format: SourceFormat) -> String {
+  static func loaderNickname(for format: ImageFormat) -> String {
     switch format {
     case .jpeg: "jpegload_buffer"
     case .png: "pngload_buffer"
@@ -144,7 +144,7 @@ public struct Thumbnailer: Sendable {
   }
 
   /// Whether a libvips loader (nickname or class name) is the one for `format`.
-  static func loader(_ name: String, reads format: SourceFormat) -> Bool {
+  static func loader(_ name: String, reads format: ImageFormat) -> Bool {
     let name = name.lowercased()
     switch format {
     case .jpeg: return name.contains("jpeg")
@@ -173,12 +173,12 @@ public struct Thumbnailer: Sendable {
 /// A source whose header has been read and checked.
 struct OpenedSource {
   let bytes: PinnedBytes
-  let format: SourceFormat
+  let format: ImageFormat
   let storedWidth: Int
   let storedHeight: Int
   /// From the header's EXIF tag (1 when absent).
   let orientation: ExifOrientation
-  let info: SourceInfo
+  let info: ImageProbe
 }
 
 /// A failure of `Thumbnailer.thumbnail(_:planner:)`: either the planner's or the imaging's.

@@ -55,7 +55,7 @@ public struct RecordStream: Sequence, Sendable {
 /// Walks a `RecordStream`'s inputs, holding at most one open file and one record's items.
 public final class RecordIterator: IteratorProtocol {
   private var walker: PathWalker
-  private var source: RecordSource?
+  private var source: RecordFileReader?
   private let standardInput: FileHandle
   private let limits: RecordLimits
 
@@ -71,7 +71,7 @@ public final class RecordIterator: IteratorProtocol {
       if let item = source?.next() { return item }
       source = nil  // closes the finished file before the next one is opened
       guard let path = walker.next() else { return nil }
-      source = SourceOpener.open(path, standardInput: standardInput, limits: limits)
+      source = RecordFileOpener.open(path, standardInput: standardInput, limits: limits)
     }
   }
 }

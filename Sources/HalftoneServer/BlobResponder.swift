@@ -185,7 +185,7 @@ struct BlobResponder: Sendable {
     if Self.matches(ifNoneMatch: request.headers[.ifNoneMatch], etag: headers[.eTag] ?? "") {
       return Self.notModified(headers)
     }
-    headers[.contentType] = SourceFormat.sniff(data)?.mediaType ?? "application/octet-stream"
+    headers[.contentType] = ImageFormat.sniff(data)?.mediaType ?? "application/octet-stream"
     headers[.contentLength] = String(data.count)
     let body = includeBody ? ResponseBody(byteBuffer: ByteBuffer(bytes: data)) : ResponseBody()
     return Response(status: .ok, headers: headers, body: body)
@@ -202,7 +202,7 @@ struct BlobResponder: Sendable {
   /// Content-Type from the first bytes; `application/octet-stream` when they are no known image.
   static func mediaType(of buffer: ByteBuffer) -> String {
     buffer.withUnsafeReadableBytes { bytes in
-      SourceFormat.sniff(bytes)?.mediaType ?? "application/octet-stream"
+      ImageFormat.sniff(bytes)?.mediaType ?? "application/octet-stream"
     }
   }
 

@@ -3,46 +3,28 @@ import Foundation
 /// The wait for a result took longer than allowed.
 struct DeadlineExceeded: Error {}
 
-/// Waits for work at most a given time, without waiting for the work to stop.
+/// Waits for work at most a given time.
 ///
-/// A task group would not do: it waits for every child before returning, and work shared through
-/// a `SingleFlight` does not stop when one of its waiters is cancelled. Here the caller is resumed
-/// by whichever comes first, the result or the deadline; the work runs on in its own task.
+/// Structured: the work runs as a child task, raced against a timer. Whichever ends first
+/// cancels the other, so a waiter whose deadline passed, or whose own task is cancelled (its
+/// client hung up), stops waiting at once. Work shared through a `Coalescer` then goes on only
+/// while another caller waits for it (or it was detached: `onExpiry` runs when the deadline
+/// passes, before the work is cancelled).
 enum Deadline {
   static func run<T: Sendable>(
-    seconds: TimeInterval, _ work: @escaping @Sendable () async throws -> T
+    seconds: TimeInterval, onExpiry: @escaping @Sendable () -> Void = {},
+    _ work: @escaping @Sendable () async throws -> T
   ) async throws -> T {
-    let once = ResumeOnce<T>()
-    return try await withCheckedThrowingContinuation { continuation in
-      once.install(continuation)
-      let timer = Task {
+    try await withThrowingTaskGroup(of: T.self) { group in
+      group.addTask { try await work() }
+      group.addTask {
         try await Task.sleep(nanoseconds: UInt64(max(0, seconds) * 1_000_000_000))
-        once.resume(with: .failure(DeadlineExceeded()))
+        onExpiry()
+        throw DeadlineExceeded()
       }
-      Task {
-        let result: Result<T, any Error>
-        do { result = .success(try await work()) } catch { result = .failure(error) }
-        timer.cancel()
-        once.resume(with: result)
-      }
+      defer { group.cancelAll() }
+      guard let first = try await group.next() else { throw CancellationError() }
+      return first
     }
-  }
-}
-
-/// A continuation resumed exactly once, by the first of several racers.
-private final class ResumeOnce<T: Sendable>: @unchecked Sendable {
-  private let lock = NSLock()
-  private var continuation: CheckedContinuation<T, any Error>?
-
-  func install(_ continuation: CheckedContinuation<T, any Error>) {
-    lock.withLock { self.continuation = continuation }
-  }
-
-  func resume(with result: Result<T, any Error>) {
-    let taken = lock.withLock { () -> CheckedContinuation<T, any Error>? in
-      defer { continuation = nil }
-      return continuation
-    }
-    taken?.resume(with: result)
   }
 }

@@ -1,7 +1,9 @@
 import Foundation
+import Halftone
 import HalftoneStore
 import Hummingbird
 import Logging
+import NIOCore
 
 /// Routes a request to its handler, then records it: one access-log line and the request
 /// metrics. A plain `switch` on the path instead of a router: five fixed routes, and `/blobs`
@@ -10,10 +12,10 @@ import Logging
 /// Every route answers GET and HEAD (HEAD: the same status and headers, no body); other methods
 /// get 405 with `Allow: GET, HEAD`. Request bodies are never read.
 struct HalftoneResponder: HTTPResponder {
-  typealias Context = BasicRequestContext
+  typealias Context = HalftoneRequestContext
 
   let configuration: HalftoneServerConfiguration
-  let cache: Cache
+  let pipeline: ImagePipeline
   let blobs: BlobResponder
   let thumbnails: ThumbnailRoute
   let images: ImagesRoute
@@ -27,7 +29,8 @@ struct HalftoneResponder: HTTPResponder {
     let includeBody = request.method != .head
     var response: Response
     do {
-      response = try await dispatch(request, path: path, route: route, includeBody: includeBody)
+      response = try await dispatch(
+        request, channel: context.channel, path: path, route: route, includeBody: includeBody)
     } catch {
       response = error.response(includeBody: includeBody)
     }
@@ -44,7 +47,7 @@ struct HalftoneResponder: HTTPResponder {
   }
 
   private func dispatch(
-    _ request: Request, path: String, route: Route, includeBody: Bool
+    _ request: Request, channel: any Channel, path: String, route: Route, includeBody: Bool
   ) async throws(APIError) -> Response {
     guard request.method == .get || request.method == .head else {
       var allow: HTTPFields = [:]
@@ -65,11 +68,12 @@ struct HalftoneResponder: HTTPResponder {
         request, name: path.utf8.dropFirst(Self.blobPrefix.utf8.count),
         includeBody: includeBody)
     case .thumbnails:
-      return try await thumbnails.respond(to: request, includeBody: includeBody)
+      return try await thumbnails.respond(
+        to: request, channel: channel, includeBody: includeBody)
     case .images:
-      return try images.respond(to: request, includeBody: includeBody)
+      return try await images.respond(to: request, includeBody: includeBody)
     case .healthz:
-      return try health(includeBody: includeBody)
+      return try await health(includeBody: includeBody)
     case .metrics:
       return text(
         metrics.exposition(), contentType: "text/plain; version=0.0.4; charset=utf-8",
@@ -114,9 +118,9 @@ struct HalftoneResponder: HTTPResponder {
   }
 
   /// 200 "ok" when the index answers a query; 503 otherwise.
-  private func health(includeBody: Bool) throws(APIError) -> Response {
+  private func health(includeBody: Bool) async throws(APIError) -> Response {
     do {
-      _ = try cache.sourceStatus(forURL: "halftone:healthz")
+      try await pipeline.checkIndex()
     } catch {
       throw APIError(
         .serviceUnavailable, kind: error.kind.rawValue,
@@ -133,5 +137,17 @@ struct HalftoneResponder: HTTPResponder {
     headers[.contentLength] = String(buffer.readableBytes)
     return Response(
       status: .ok, headers: headers, body: includeBody ? ResponseBody(byteBuffer: buffer) : .init())
+  }
+}
+
+/// The request context: Hummingbird's basic one plus the connection's channel, so that work for
+/// a request can stop when its client hangs up (`ConnectionEnd`).
+struct HalftoneRequestContext: RequestContext {
+  var coreContext: CoreRequestContextStorage
+  let channel: any Channel
+
+  init(source: ApplicationRequestContextSource) {
+    coreContext = .init(source: source)
+    channel = source.channel
   }
 }

@@ -10,14 +10,17 @@ import ServiceLifecycle
 /// health and metrics, optionally making missing thumbnails on demand.
 ///
 /// ```swift
-/// let server = try HalftoneServer(configuration: configuration, cache: cache, prefetcher: nil)
+/// let pipeline = ImagePipeline(cache: cache, fetcher: nil)   // a fetcher for --on-demand
+/// let server = try HalftoneServer(configuration: configuration, pipeline: pipeline)
 /// try await server.run()   // until SIGTERM/SIGINT; requests in flight finish first
 /// ```
 /// Tests run `makeApplication(onRunning:)` inside their own `ServiceGroup` with port 0, learn the
 /// port from `onRunning`, and shut it down with `triggerGracefulShutdown()`.
 public final class HalftoneServer: Sendable {
   public let configuration: HalftoneServerConfiguration
-  public let cache: Cache
+  /// The resolver every route asks (the one `halftone prefetch` uses).
+  public let pipeline: ImagePipeline
+  public var cache: Cache { pipeline.cache }
   public let metrics: ServerMetrics
   let logger: Logger
   let accesses: AccessRecorder
@@ -26,18 +29,18 @@ public final class HalftoneServer: Sendable {
   let onDemand: OnDemandRenderer?
 
   /// - Parameters:
-  ///   - prefetcher: the pipeline that makes on-demand thumbnails; required when
-  ///     `configuration.onDemand` is set, ignored otherwise.
+  ///   - pipeline: the resolver; it needs a fetcher when `configuration.onDemand` is set.
   ///   - metrics: where metrics go (a fresh registry by default).
   ///   - logger: the access log and server messages.
   public init(
-    configuration: HalftoneServerConfiguration, cache: Cache, prefetcher: Prefetcher?,
+    configuration: HalftoneServerConfiguration, pipeline: ImagePipeline,
     metrics: ServerMetrics = ServerMetrics(),
     logger: Logger = Logger(label: "halftone.server")
   ) throws(ServerSetupError) {
     if let problem = configuration.problem() { throw ServerSetupError(problem) }
     self.configuration = configuration
-    self.cache = cache
+    self.pipeline = pipeline
+    let cache = pipeline.cache
     self.metrics = metrics
     self.logger = logger
     accesses = AccessRecorder(
@@ -50,11 +53,11 @@ public final class HalftoneServer: Sendable {
       capacity: configuration.memoryCacheLifetime > 0 ? configuration.rememberedLookups : 0,
       lifetime: .milliseconds(Int64(configuration.memoryCacheLifetime * 1000)))
     if configuration.onDemand {
-      guard let prefetcher else {
-        throw ServerSetupError("on-demand thumbnails need a Prefetcher (fetcher and thumbnailer)")
+      guard pipeline.fetcher != nil else {
+        throw ServerSetupError("on-demand thumbnails need an ImagePipeline with a Fetcher")
       }
       onDemand = OnDemandRenderer(
-        prefetcher: prefetcher, queueLimit: configuration.queueLimit,
+        pipeline: pipeline, queueLimit: configuration.queueLimit,
         workers: configuration.onDemandWorkers, deadline: configuration.deadline,
         retryAfterSeconds: configuration.retryAfterSeconds, metrics: metrics)
     } else {
@@ -71,27 +74,25 @@ public final class HalftoneServer: Sendable {
       cache: cache, chunkBytes: configuration.blobChunkBytes, accesses: accesses, hot: hot)
     let accessLog = AccessLog(logger: logger)
     let responder = HalftoneResponder(
-      configuration: configuration, cache: cache, blobs: blobs,
+      configuration: configuration, pipeline: pipeline, blobs: blobs,
       thumbnails: ThumbnailRoute(
-        cache: cache, blobs: blobs, signingKeys: configuration.signingKeys, onDemand: onDemand,
+        pipeline: pipeline, blobs: blobs, signingKeys: configuration.signingKeys,
+        onDemand: onDemand,
         metrics: metrics, memo: memo),
-      images: ImagesRoute(cache: cache), metrics: metrics, accessLog: accessLog)
+      images: ImagesRoute(pipeline: pipeline), metrics: metrics, accessLog: accessLog)
     let host = configuration.host
     let http1 = HTTP1Channel.Configuration(
       idleTimeout: .milliseconds(Int64(configuration.idleTimeout * 1000)),
       httpDecoderConfiguration: .init(
         maxHeaderFieldSize: configuration.maxHeaderBytes,
         maxHeaderListSize: configuration.maxHeaderBytes, maxHeaderFieldCount: 100))
-    let server: HTTPServerBuilder
-    if configuration.hotBlobFastPath, hot.budget > 0 {
-      server = .http1(
-        configuration: http1,
-        hotBlobs: HotBlobFastPath(
-          hot: hot, accesses: accesses, metrics: metrics, accessLog: accessLog,
-          serverName: Self.serverName))
-    } else {
-      server = .http1(configuration: http1)
-    }
+    let fastPath =
+      configuration.hotBlobFastPath && hot.budget > 0
+      ? HotBlobFastPath(
+        hot: hot, accesses: accesses, metrics: metrics, accessLog: accessLog,
+        serverName: Self.serverName)
+      : nil
+    let server = HTTPServerBuilder.http1(configuration: http1, hotBlobs: fastPath)
     return Application(
       responder: responder,
       server: server,
@@ -145,10 +146,15 @@ public final class HalftoneServer: Sendable {
   }
 
   /// How on-demand jobs went (all zero without `onDemand`).
-  public var onDemandCounts: (rendered: Int, cached: Int, failed: Int, rejected: Int) {
+  public var onDemandCounts:
+    (rendered: Int, cached: Int, failed: Int, rejected: Int, cancelled: Int)
+  {
     let counts = onDemand?.currentCounts ?? OnDemandRenderer.Counts()
-    return (counts.rendered, counts.cached, counts.failed, counts.rejected)
+    return (counts.rendered, counts.cached, counts.failed, counts.rejected, counts.cancelled)
   }
+
+  /// On-demand jobs running or queued right now.
+  public var onDemandJobs: Int { onDemand?.jobCount ?? 0 }
 
   /// Requests waiting for an on-demand thumbnail right now.
   public var onDemandWaiting: Int { onDemand?.waitingRequests ?? 0 }

@@ -27,7 +27,7 @@ import NIOHTTP1
 /// - the connection is writable (a client that sends but does not read is slowed down by
 ///   Hummingbird's back-pressure instead of filling memory here).
 ///
-/// It sits between NIO's HTTP/1 codec and Hummingbird's (see `HotBlobServerChannel`), so it sees
+/// It sits between NIO's HTTP/1 codec and Hummingbird's (see `HalftoneServerChannel`), so it sees
 /// every request and response of the connection and keeps the idle timeout for all of them
 /// (`IdleConnectionTimer`; Hummingbird's own would see only the requests it answers and close a
 /// connection busy with hot blobs).

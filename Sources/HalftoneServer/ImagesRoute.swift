@@ -1,19 +1,23 @@
 import Foundation
+import Halftone
 import HalftoneSpec
 import HalftoneStore
 import Hummingbird
 
-/// `GET /images?url=U`: what the cache knows about an image reference, as JSON: the original
-/// stored for `U` and for its master URL (digest, size, format, validators, fetched at, last
-/// failure) and every thumbnail made from each. 404 when the cache knows neither URL.
+/// `GET /images?url=U[&width=W&height=H]`: what the cache knows about an image reference, as JSON
+/// (`ImageDescription`, the shape `halftone lookup --json` prints): every candidate URL in the
+/// resolver's order with its last status, its original and every thumbnail made from it, and
+/// the thumbnail the resolver answers for the reference's spec key. 404 when the cache knows no
+/// candidate.
 struct ImagesRoute: Sendable {
-  let cache: Cache
+  let pipeline: ImagePipeline
 
-  func respond(to request: Request, includeBody: Bool) throws(APIError) -> Response {
+  func respond(to request: Request, includeBody: Bool) async throws(APIError) -> Response {
     let items = CanonicalQuery.items(Substring(request.uri.query ?? ""))
-    for item in items where item.name != "url" {
+    for item in items where !Self.parameters.contains(item.name) {
       throw .badRequest(
-        .invalidSpec, "unknown parameter '\(item.name.prefix(64))': /images reads url")
+        .invalidSpec,
+        "unknown parameter '\(item.name.prefix(64))': /images reads url, width and height")
     }
     let urls = items.filter { $0.name == "url" }
     guard urls.count == 1, let url = urls.first?.value, !url.isEmpty else {
@@ -21,30 +25,24 @@ struct ImagesRoute: Sendable {
         .invalidURL,
         urls.count > 1 ? "url is given more than once" : "missing url: /images?url=<image URL>")
     }
-    var candidates = [url]
-    if let master = try? ThumbnailSpec.parse(url: url).masterURL, !master.isEmpty, master != url {
-      candidates.append(master)
-    }
-    var sources: [ImageSourceInfo] = []
+    let spec: ThumbnailSpec
     do {
-      for candidate in candidates {
-        guard let status = try cache.sourceStatus(forURL: candidate) else { continue }
-        let original = try cache.source(forURL: candidate)
-        let thumbnails = try original.map { try cache.variants(original: $0.original) } ?? []
-        sources.append(ImageSourceInfo(status: status, original: original, thumbnails: thumbnails))
-      }
+      spec = try ThumbnailSpec.parse(
+        url: url, declaredWidth: try Self.dimension("width", items),
+        declaredHeight: try Self.dimension("height", items))
+    } catch let error as APIError {
+      throw error
     } catch {
       throw APIError.stage(error)
     }
-    guard !sources.isEmpty else {
+    let description: ImageDescription
+    do { description = try await pipeline.describe(spec) } catch { throw APIError.stage(error) }
+    guard description.isKnown else {
       throw .notFound("the cache knows nothing about \(url)")
     }
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-    encoder.dateEncodingStrategy = .iso8601
     let data: Data
     do {
-      data = try encoder.encode(ImageInfo(url: url, sources: sources))
+      data = try HalftoneJSON.encoder().encode(description)
     } catch {
       throw APIError(.internalServerError, kind: "internal", message: "\(error)")
     }
@@ -58,100 +56,16 @@ struct ImagesRoute: Sendable {
     return Response(
       status: .ok, headers: headers, body: includeBody ? ResponseBody(byteBuffer: buffer) : .init())
   }
-}
 
-/// The `/images` answer.
-struct ImageInfo: Encodable {
-  var url: String
-  var sources: [ImageSourceInfo]
-}
+  static let parameters: Set<String> = ["url", "width", "height"]
 
-/// One URL the cache knows: its original (if one is stored) and its thumbnails.
-struct ImageSourceInfo: Encodable {
-  var url: String
-  var original: OriginalInfo?
-  var lastStatus: String
-  var lastErrorKind: String?
-  var lastError: String?
-  var lastAttemptAt: Date
-  var thumbnails: [ThumbnailInfo]
-
-  init(status: SourceStatus, original: SourceRecord?, thumbnails: [VariantRecord]) {
-    url = status.url
-    self.original = original.map(OriginalInfo.init)
-    lastStatus = status.lastStatus.rawValue
-    lastErrorKind = status.lastErrorKind?.rawValue
-    lastError = status.lastError
-    lastAttemptAt = status.lastAttemptAt
-    self.thumbnails = thumbnails.map(ThumbnailInfo.init)
-  }
-
-  enum CodingKeys: String, CodingKey {
-    case url, original, thumbnails
-    case lastStatus = "last_status"
-    case lastErrorKind = "last_error_kind"
-    case lastError = "last_error"
-    case lastAttemptAt = "last_attempt_at"
-  }
-}
-
-struct OriginalInfo: Encodable {
-  var digest: String
-  var href: String
-  var bytes: Int
-  var format: String?
-  var width: Int?
-  var height: Int?
-  var contentType: String?
-  var etag: String?
-  var lastModified: String?
-  var fetchedAt: Date
-
-  init(_ record: SourceRecord) {
-    digest = record.original.hex
-    href = "/blobs/\(record.original.hex)"
-    bytes = record.bytes
-    format = record.format?.rawValue
-    width = record.width
-    height = record.height
-    contentType = record.contentType
-    etag = record.etag
-    lastModified = record.lastModified
-    fetchedAt = record.fetchedAt
-  }
-
-  enum CodingKeys: String, CodingKey {
-    case digest, href, bytes, format, width, height, etag
-    case contentType = "content_type"
-    case lastModified = "last_modified"
-    case fetchedAt = "fetched_at"
-  }
-}
-
-struct ThumbnailInfo: Encodable {
-  var specKey: String
-  var digest: String
-  var href: String
-  var width: Int
-  var height: Int
-  var format: String
-  var bytes: Int
-  var createdAt: Date
-
-  init(_ record: VariantRecord) {
-    specKey = record.specKey
-    digest = record.thumbnail.hex
-    href = "/blobs/\(record.thumbnail.hex)"
-    width = record.width
-    height = record.height
-    format = record.format.rawValue
-    bytes = record.bytes
-    createdAt = record.createdAt
-  }
-
-  enum CodingKeys: String, CodingKey {
-    case digest, href, width, height, format, bytes
-    case specKey = "spec_key"
-    case createdAt = "created_at"
+  /// `width` or `height`, once, as a whole number; `nil` when absent.
+  static func dimension(_ name: String, _ items: [QueryItem]) throws(APIError) -> Int? {
+    let values = items.filter { $0.name == name }
+    guard let value = values.first?.value else { return nil }
+    guard values.count == 1, let number = Int(value) else {
+      throw .badRequest(.invalidSpec, "\(name) must be given once, as a whole number")
+    }
+    return number
   }
 }

@@ -1,25 +1,31 @@
 import Foundation
 import Halftone
+import HalftoneCore
 import HalftoneSpec
 import HalftoneStore
 import Hummingbird
 
-/// Makes missing thumbnails while a request waits: fetch the original, render, store, through the
-/// same `Prefetcher` pipeline as `halftone prefetch`.
+/// Makes missing thumbnails while a request waits, through the resolver (`ImagePipeline`) that
+/// `halftone prefetch` uses: fetch the original, render, store.
 ///
-/// Bounded three ways: identical requests share one job (`SingleFlight` per spec key: 100
-/// concurrent requests for one thumbnail are one fetch and one render, and take one queue slot);
-/// at most `queueLimit` jobs are admitted (running plus waiting), more are refused at once with
-/// `overloaded` (HTTP 503 + `Retry-After`); at most `workers` jobs run at once (`WorkLimiter`).
-/// A request waits at most `deadline` seconds (then 504); its job goes on and stores its result
-/// for the next request, still bounded by the fetch policy's timeouts.
+/// Bounded three ways: identical requests share one job (`Coalescer` per reference and spec key:
+/// 100 concurrent requests for one thumbnail are one fetch and one render, and take one queue
+/// slot); at most `queueLimit` jobs are admitted (running plus waiting), more are refused at once
+/// with `overloaded` (HTTP 503 + `Retry-After`); at most `workers` jobs run at once
+/// (`WorkLimiter`).
+///
+/// Waiting ends three ways. The job ends: every request waiting for it gets its answer. The
+/// request's deadline passes: it gets 504, and the job is detached so that it still stores its
+/// result for the next request (bounded by the fetch policy's timeouts). The client hangs up:
+/// its waiter leaves at once; when no request waits any more, the job is cancelled (a fetch in
+/// flight is aborted, a render's result is not stored).
 final class OnDemandRenderer: Sendable {
-  let prefetcher: Prefetcher
+  let pipeline: ImagePipeline
   let queueLimit: Int
   let deadline: TimeInterval
   let retryAfterSeconds: Int
   private let metrics: ServerMetrics
-  private let flights = SingleFlight<String, VariantRecord>()
+  private let jobs = Coalescer<String, ThumbnailRecord>()
   private let workers: WorkLimiter
   private let admitted = Locked(0)
   private let waiting = Locked(0)
@@ -34,13 +40,15 @@ final class OnDemandRenderer: Sendable {
     var failed = 0
     /// Requests refused because the queue was full.
     var rejected = 0
+    /// Jobs cancelled because every request waiting for them left.
+    var cancelled = 0
   }
 
   init(
-    prefetcher: Prefetcher, queueLimit: Int, workers: Int, deadline: TimeInterval,
+    pipeline: ImagePipeline, queueLimit: Int, workers: Int, deadline: TimeInterval,
     retryAfterSeconds: Int, metrics: ServerMetrics
   ) {
-    self.prefetcher = prefetcher
+    self.pipeline = pipeline
     self.queueLimit = queueLimit
     self.deadline = deadline
     self.retryAfterSeconds = retryAfterSeconds
@@ -53,17 +61,19 @@ final class OnDemandRenderer: Sendable {
   /// Requests waiting for an on-demand thumbnail right now.
   var waitingRequests: Int { waiting.withLock { $0 } }
 
-  /// The stored thumbnail of `spec`, made now if needed. `lookup` re-reads the index once the job
-  /// holds a worker (another request may have stored the thumbnail meanwhile).
-  func thumbnail(
-    for spec: ThumbnailSpec, lookup: @escaping @Sendable () throws -> VariantRecord?
-  ) async throws(APIError) -> VariantRecord {
+  /// Jobs running or queued right now.
+  var jobCount: Int { jobs.jobCount }
+
+  /// The stored thumbnail of `spec`, made now if needed. Throws `CancellationError` when the
+  /// calling task is cancelled (its client left).
+  func thumbnail(for spec: ThumbnailSpec) async throws -> ThumbnailRecord {
     let key = "\(spec.masterURL)\n\(spec.imageURL)\n\(spec.canonicalKey)"
     waiting.withLock { $0 += 1 }
     defer { waiting.withLock { $0 -= 1 } }
     do {
-      return try await Deadline.run(seconds: deadline) {
-        try await self.flights.run(key) { try await self.job(spec, lookup: lookup) }
+      let jobs = self.jobs
+      return try await Deadline.run(seconds: deadline, onExpiry: { jobs.detach(key) }) {
+        try await jobs.run(key) { try await self.job(spec) }
       }
     } catch let error as APIError {
       throw error
@@ -73,14 +83,14 @@ final class OnDemandRenderer: Sendable {
         message: "the thumbnail of \(spec.imageURL) was not ready within the \(deadline) s "
           + "deadline; it is still being made and will be served from the cache once stored, "
           + "so retry shortly")
+    } catch let error as CancellationError {
+      throw error
     } catch {
       throw APIError.stage(error)
     }
   }
 
-  private func job(
-    _ spec: ThumbnailSpec, lookup: @Sendable () throws -> VariantRecord?
-  ) async throws -> VariantRecord {
+  private func job(_ spec: ThumbnailSpec) async throws -> ThumbnailRecord {
     guard admit() else {
       counts.withLock { $0.rejected += 1 }
       metrics.recordOnDemand("rejected")
@@ -92,31 +102,23 @@ final class OnDemandRenderer: Sendable {
         headers: retryAfter)
     }
     defer { leave() }
-    await workers.acquire()
     do {
-      let variant = try await run(spec, lookup: lookup)
-      await workers.release()
-      return variant
-    } catch {
-      await workers.release()
-      throw error
+      return try await workers.withSlot { try await run(spec) }
+    } catch is CancellationError {
+      counts.withLock { $0.cancelled += 1 }
+      metrics.recordOnDemand("cancelled")
+      throw CancellationError()
     }
   }
 
-  private func run(
-    _ spec: ThumbnailSpec, lookup: @Sendable () throws -> VariantRecord?
-  ) async throws -> VariantRecord {
-    if let stored = try lookup() {
-      counts.withLock { $0.cached += 1 }
-      metrics.recordOnDemand("cached")
-      return stored
-    }
+  private func run(_ spec: ThumbnailSpec) async throws -> ThumbnailRecord {
     do {
-      let result = try await prefetcher.thumbnail(for: spec)
-      counts.withLock { $0.rendered += 1 }
-      metrics.recordOnDemand("rendered")
-      return result.variant
+      let resolved = try await pipeline.thumbnail(for: spec)
+      counts.withLock { resolved.madeNow ? ($0.rendered += 1) : ($0.cached += 1) }
+      metrics.recordOnDemand(resolved.madeNow ? "rendered" : "cached")
+      return resolved.thumbnail
     } catch {
+      if Task.isCancelled { throw CancellationError() }
       counts.withLock { $0.failed += 1 }
       metrics.recordOnDemand("failed")
       let kind = (error as? any HalftoneError)?.kind.rawValue ?? "internal"

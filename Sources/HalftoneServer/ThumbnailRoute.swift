@@ -1,25 +1,29 @@
+import Halftone
 import HalftoneSpec
 import HalftoneStore
 import Hummingbird
+import NIOCore
 
 /// `GET|HEAD /thumbnails?url=U[&width=W&height=H][&format=F][&sig=S]`: the stored thumbnail of an
-/// image reference, found the way `halftone prefetch` stored it.
+/// image reference, as the resolver (`ImagePipeline`) finds it for prefetch and `lookup` too.
 ///
 /// The spec is read from `U` (its CDN dialect) with `width`/`height` as the declared size and
-/// `format` forcing the output format. The original is looked up by the master URL first, then
-/// by the URL as written (the prefetcher's order); the thumbnail by (original, spec key). When
+/// `format` forcing the output format; `ImagePipeline.cachedThumbnail` applies the lookup rules
+/// (candidate URLs in `SourceCandidate` order, then the spec keys in order). When
 /// the URL offers `auto=` formats, `Accept` chooses: each offered format the client accepts is
 /// tried in the URL's order of preference (e.g. AVIF, then WebP), then the plain spec; such
 /// answers carry `Vary: Accept`. On demand, a miss makes the most preferred accepted format.
 struct ThumbnailRoute: Sendable {
-  let cache: Cache
+  let pipeline: ImagePipeline
   let blobs: BlobResponder
   let signingKeys: SigningKeys
   let onDemand: OnDemandRenderer?
   let metrics: ServerMetrics
   let memo: LookupMemo
 
-  func respond(to request: Request, includeBody: Bool) async throws(APIError) -> Response {
+  func respond(
+    to request: Request, channel: (any Channel)?, includeBody: Bool
+  ) async throws(APIError) -> Response {
     let items = CanonicalQuery.items(Substring(request.uri.query ?? ""))
     try checkSignature(items)
     let query = try ThumbnailQuery(items: items)
@@ -31,14 +35,10 @@ struct ThumbnailRoute: Sendable {
     if !spec.autoFormats.isEmpty { extraHeaders[.vary] = "Accept" }
 
     let keys = (offers + [spec]).map(\.canonicalKey)
-    let candidates = spec.sourceURLCandidates
-    let cache = self.cache
-    let lookup: @Sendable () throws -> VariantRecord? = {
-      try Self.lookup(cache: cache, urls: candidates, keys: keys)
-    }
-
-    // A recent hit for exactly these URLs and keys skips the index.
-    let memoKey = candidates.joined(separator: "\n") + "\n\n" + keys.joined(separator: "\n")
+    // A recent hit for exactly these candidates and keys skips the index.
+    let memoKey =
+      pipeline.candidates(for: spec).map(\.url).joined(separator: "\n") + "\n\n"
+      + keys.joined(separator: "\n")
     if let remembered = memo.thumbnail(for: memoKey, now: .now) {
       if let response = try blobs.respond(
         digest: remembered, request: request, includeBody: includeBody,
@@ -50,15 +50,17 @@ struct ThumbnailRoute: Sendable {
       memo.forget(memoKey)  // its blob is gone: ask the index again
     }
 
-    let found: VariantRecord?
-    do { found = try lookup() } catch { throw APIError.stage(error) }
+    let found: ResolvedThumbnail?
+    do { found = try await pipeline.cachedThumbnail(for: spec, keys: keys) } catch {
+      throw APIError.stage(error)
+    }
     metrics.recordThumbnailLookup(hit: found != nil)
     if let found,
       let response = try blobs.respond(
-        digest: found.thumbnail, request: request, includeBody: includeBody,
+        digest: found.thumbnail.thumbnail, request: request, includeBody: includeBody,
         extraHeaders: extraHeaders)
     {
-      memo.remember(found.thumbnail, for: memoKey, now: .now)
+      memo.remember(found.thumbnail.thumbnail, for: memoKey, now: .now)
       return response
     }
 
@@ -69,20 +71,45 @@ struct ThumbnailRoute: Sendable {
       error.headers = extraHeaders
       throw error
     }
-    let target = preferred ?? spec
-    let variant = try await onDemand.thumbnail(for: target) {
-      try Self.lookup(cache: cache, urls: candidates, keys: [target.canonicalKey])
+    var connection: ConnectionEnd?
+    if let channel { connection = await ConnectionEnd.of(channel) }
+    let thumbnail = try await Self.waitForClient(connection) {
+      try await onDemand.thumbnail(for: preferred ?? spec)
     }
     guard
       let response = try blobs.respond(
-        digest: variant.thumbnail, request: request, includeBody: includeBody,
+        digest: thumbnail.thumbnail, request: request, includeBody: includeBody,
         extraHeaders: extraHeaders)
     else {
       throw APIError(
         .internalServerError, kind: "storage",
-        message: "thumbnail \(variant.thumbnail.hex) vanished right after it was stored")
+        message: "thumbnail \(thumbnail.thumbnail.hex) vanished right after it was stored")
     }
     return response
+  }
+
+  /// Runs `work` in a task of its own that is cancelled as soon as the client's connection ends
+  /// (it hung up, or closed its side), so an on-demand job nobody waits for stops.
+  static func waitForClient<T: Sendable>(
+    _ connection: ConnectionEnd?, _ work: @escaping @Sendable () async throws -> T
+  ) async throws(APIError) -> T {
+    let task = Task { try await work() }
+    connection?.onEnd { task.cancel() }
+    do {
+      return try await withTaskCancellationHandler {
+        try await task.value
+      } onCancel: {
+        task.cancel()
+      }
+    } catch let error as APIError {
+      throw error
+    } catch is CancellationError {
+      throw APIError(
+        HTTPResponse.Status(code: 499, reasonPhrase: "Client Closed Request"),
+        kind: "client_closed", message: "the client closed the connection before the answer")
+    } catch {
+      throw APIError.stage(error)
+    }
   }
 
   /// The URL's auto formats that the client accepts, best first, each as its own spec (none when
@@ -112,18 +139,5 @@ struct ThumbnailRoute: Sendable {
         message: "sig does not match this URL under any configured key "
           + "(sign the exact parameters with `halftone sign`)")
     }
-  }
-
-  /// The first stored thumbnail: for each candidate URL's original, each key in order.
-  static func lookup(cache: Cache, urls: [String], keys: [String]) throws -> VariantRecord? {
-    for url in urls {
-      guard let source = try cache.source(forURL: url) else { continue }
-      for key in keys {
-        if let variant = try cache.variant(original: source.original, specKey: key) {
-          return variant
-        }
-      }
-    }
-    return nil
   }
 }

@@ -5,7 +5,7 @@ extension ThumbnailSpec {
   /// Only pixel sizes can be checked without the master: an exact box must match both sides
   /// (±1 px for the CDN's rounding), a width or height alone must match that side. Shares, fits
   /// that depend on the master, and specs with no size cannot tell, and answer `false`.
-  public func isAlreadyTransformed(_ source: SourceInfo) -> Bool {
+  public func isAlreadyTransformed(_ source: ImageProbe) -> Bool {
     func near(_ a: Int, _ b: Int) -> Bool { abs(a - b) <= 1 }
     switch outputSizeRequest {
     case .box(.pixels(let width), .pixels(let height), _):
@@ -21,7 +21,7 @@ extension ThumbnailSpec {
 
   /// A plan that keeps all of `source` at its own size: only the format, quality and
   /// orientation of the spec apply (for an image the CDN already transformed).
-  public func passthroughPlan(for source: SourceInfo) throws(SpecError) -> ThumbnailPlan {
+  public func passthroughPlan(for source: ImageProbe) throws(SpecError) -> ThumbnailPlan {
     let format = outputFormat(for: source)
     return ThumbnailPlan(
       region: PixelRect(x: 0, y: 0, width: source.width, height: source.height),

@@ -3,7 +3,7 @@ extension ThumbnailSpec {
   /// following `SizeRules`. `source` sizes are display sizes under `orientation`.
   /// Throws `crop_out_of_bounds` when a crop does not fit the source, `invalid_spec` when a share
   /// resolves outside 1–8192 px or a property was set out of range.
-  public func plan(for source: SourceInfo) throws(SpecError) -> ThumbnailPlan {
+  public func plan(for source: ImageProbe) throws(SpecError) -> ThumbnailPlan {
     guard source.width > 0, source.height > 0 else {
       throw SpecError(
         kind: .internal, message: "source size \(source.width)x\(source.height) has no pixels")
@@ -23,7 +23,7 @@ extension ThumbnailSpec {
 
   /// The output size `plan(for:)` produces for `source`, for callers that must recognise an image
   /// the CDN already transformed.
-  public func expectedOutputSize(for source: SourceInfo) throws(SpecError) -> (
+  public func expectedOutputSize(for source: ImageProbe) throws(SpecError) -> (
     width: Int, height: Int
   ) {
     let plan = try plan(for: source)
@@ -32,7 +32,7 @@ extension ThumbnailSpec {
 
   /// `format`, or from the source: WebP and AVIF keep their format, others become PNG with alpha
   /// and JPEG without.
-  public func outputFormat(for source: SourceInfo) -> OutputFormat {
+  public func outputFormat(for source: ImageProbe) -> OutputFormat {
     if let format { return format }
     switch source.format {
     case .webp: return .webp

@@ -2,7 +2,7 @@
 /// the crop, the output size, the format and quality, and where the master image lives.
 ///
 /// Build one with `parse(url:declaredWidth:declaredHeight:)` or `parse(query:dialect:…)`, then
-/// `plan(for:)` it against a source's `SourceInfo` to get the concrete `ThumbnailPlan`.
+/// `plan(for:)` it against a source's `ImageProbe` to get the concrete `ThumbnailPlan`.
 /// `canonicalKey` names the variant in the store.
 public struct ThumbnailSpec: Sendable, Hashable {
   public var dialect: Dialect
@@ -26,7 +26,7 @@ public struct ThumbnailSpec: Sendable, Hashable {
   public var quality: Int?
   /// The quality for WebP output when it differs (Fastly `quality=Q,Qwebp`).
   public var webpQuality: Int?
-  /// How EXIF orientation is handled. `SourceInfo` sizes given to `plan(for:)` must be display
+  /// How EXIF orientation is handled. `ImageProbe` sizes given to `plan(for:)` must be display
   /// sizes under this rule.
   public var orientation: OrientationRule
   /// The size the record declares, which wins over the URL's size (see `SizeRules`).

@@ -7,12 +7,12 @@ public enum OutputFormat: String, Sendable, Codable, CaseIterable, Hashable {
 
 /// What the spec needs to know about a source image to turn into a concrete plan.
 /// Width and height are in display orientation (after EXIF orientation is applied).
-public struct SourceInfo: Sendable, Hashable {
+public struct ImageProbe: Sendable, Hashable {
   public var width: Int
   public var height: Int
-  public var format: SourceFormat
+  public var format: ImageFormat
   public var hasAlpha: Bool
-  public init(width: Int, height: Int, format: SourceFormat, hasAlpha: Bool) {
+  public init(width: Int, height: Int, format: ImageFormat, hasAlpha: Bool) {
     self.width = width
     self.height = height
     self.format = format

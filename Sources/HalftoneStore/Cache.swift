@@ -6,7 +6,7 @@ import GRDB
 ///
 /// ```
 /// <root>/blobs/sha256/ab/<64 hex>   originals and thumbnails, never modified once written
-/// <root>/index.sqlite               sources, variants, access times (WAL mode)
+/// <root>/index.sqlite               originals, thumbnails, access times (WAL mode)
 /// <root>/tmp/                       staging for blob writes (same filesystem)
 /// <root>/quarantine/                blobs whose bytes no longer match their name
 /// <root>/lock                       flock(2) file: gc vs. writers, schema migration
@@ -73,7 +73,8 @@ public final class Cache: Sendable {
     return URL(fileURLWithPath: chosen, relativeTo: base).standardizedFileURL
   }
 
-  var now: Date { options.clock() }
+  /// The cache's clock (`options.clock`): what its rows' times are measured with.
+  public var now: Date { options.clock() }
 
   // MARK: Blobs
 
@@ -150,8 +151,8 @@ public final class Cache: Sendable {
 
   /// Records that `url` served the original `original` (already stored with `putBlob`).
   /// Replaces what was known about the URL and clears any previous failure.
-  public func recordSource(
-    url: String, original: Digest, format: SourceFormat?, bytes: Int,
+  public func recordOriginal(
+    url: String, original: Digest, format: ImageFormat?, bytes: Int,
     contentType: String? = nil, etag: String? = nil, lastModified: String? = nil,
     width: Int? = nil, height: Int? = nil, fetchedAt: Date? = nil
   ) throws(StoreError) {
@@ -159,14 +160,14 @@ public final class Cache: Sendable {
     guard backend.contains(original) else {
       throw StoreError(
         kind: .internal,
-        message: "recordSource(\(url)): blob \(original.hex) is not in the cache; store it "
+        message: "recordOriginal(\(url)): blob \(original.hex) is not in the cache; store it "
           + "with putBlob first")
     }
     let time = (fetchedAt ?? now).timeIntervalSince1970
     try index.write { db in
       try db.execute(
         sql: """
-          INSERT OR REPLACE INTO sources (url, digest, format, etag, last_modified, content_type,
+          INSERT OR REPLACE INTO originals (url, original, format, etag, last_modified, content_type,
             bytes, width, height, fetched_at, last_attempt_at, last_status, last_error_kind,
             last_error)
           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'ok', NULL, NULL)
@@ -187,9 +188,9 @@ public final class Cache: Sendable {
     return try index.write { db in
       try db.execute(
         sql: """
-          UPDATE sources SET fetched_at = ?, last_attempt_at = ?, last_status = 'ok',
+          UPDATE originals SET fetched_at = ?, last_attempt_at = ?, last_status = 'ok',
             last_error_kind = NULL, last_error = NULL
-          WHERE url = ? AND digest IS NOT NULL
+          WHERE url = ? AND original IS NOT NULL
           """,
         arguments: [time, time, url])
       return db.changesCount > 0
@@ -207,7 +208,7 @@ public final class Cache: Sendable {
     try index.write { db in
       try db.execute(
         sql: """
-          INSERT INTO sources (url, last_attempt_at, last_status, last_error_kind, last_error)
+          INSERT INTO originals (url, last_attempt_at, last_status, last_error_kind, last_error)
           VALUES (?, ?, 'failed', ?, ?)
           ON CONFLICT(url) DO UPDATE SET last_attempt_at = excluded.last_attempt_at,
             last_status = 'failed', last_error_kind = excluded.last_error_kind,
@@ -220,18 +221,20 @@ public final class Cache: Sendable {
   /// The cached original of `url`; `nil` when the URL is unknown, never fetched successfully, or
   /// its blob is gone (a miss, not an error). Does not record an access: call `touch` on a hit
   /// that is served.
-  public func source(forURL url: String) throws(StoreError) -> SourceRecord? {
+  public func original(forURL url: String) throws(StoreError) -> OriginalRecord? {
     let record = try index.lookUp(
-      "SELECT \(SourceRecord.columns) FROM sources WHERE url = ?", [url], SourceRecord.init(row:))
+      "SELECT \(OriginalRecord.columns) FROM originals WHERE url = ?", [url],
+      OriginalRecord.init(row:))
     guard let record, backend.contains(record.original) else { return nil }
     return record
   }
 
   /// Everything the index knows about `url`, including failures; `nil` when never seen.
   /// `original` is `nil` when no original is cached (or its blob is gone).
-  public func sourceStatus(forURL url: String) throws(StoreError) -> SourceStatus? {
+  public func originalStatus(forURL url: String) throws(StoreError) -> OriginalStatus? {
     let status = try index.lookUp(
-      "SELECT \(SourceStatus.columns) FROM sources WHERE url = ?", [url], SourceStatus.init(row:))
+      "SELECT \(OriginalStatus.columns) FROM originals WHERE url = ?", [url],
+      OriginalStatus.init(row:))
     guard var status else { return nil }
     if let original = status.original, !backend.contains(original) { status.original = nil }
     return status
@@ -241,9 +244,9 @@ public final class Cache: Sendable {
 
   /// Records the thumbnail made from `original` for the canonical `specKey`; `thumbnail` must
   /// already be stored with `putBlob`. `format` is the thumbnail's encoding.
-  public func recordVariant(
+  public func recordThumbnail(
     original: Digest, specKey: String, thumbnail: Digest, width: Int, height: Int,
-    format: SourceFormat, bytes: Int
+    format: ImageFormat, bytes: Int
   ) throws(StoreError) {
     guard specKey.utf8.count <= 4096 else {
       throw StoreError(
@@ -253,14 +256,14 @@ public final class Cache: Sendable {
     guard backend.contains(thumbnail) else {
       throw StoreError(
         kind: .internal,
-        message: "recordVariant(\(specKey)): blob \(thumbnail.hex) is not in the cache; store "
+        message: "recordThumbnail(\(specKey)): blob \(thumbnail.hex) is not in the cache; store "
           + "it with putBlob first")
     }
     let time = now.timeIntervalSince1970
     try index.write { db in
       try db.execute(
         sql: """
-          INSERT OR REPLACE INTO variants (original, spec_key, thumbnail, width, height, format,
+          INSERT OR REPLACE INTO thumbnails (original, spec_key, thumbnail, width, height, format,
             bytes, created_at)
           VALUES (?, ?, ?, ?, ?, ?, ?, ?)
           """,
@@ -272,23 +275,24 @@ public final class Cache: Sendable {
   }
 
   /// The thumbnail of `original` for `specKey`; `nil` when unknown or its blob is gone.
-  public func variant(original: Digest, specKey: String) throws(StoreError) -> VariantRecord? {
+  public func thumbnail(original: Digest, specKey: String) throws(StoreError) -> ThumbnailRecord? {
     let record = try index.lookUp(
-      "SELECT \(VariantRecord.columns) FROM variants WHERE original = ? AND spec_key = ?",
-      [original.hex, specKey], VariantRecord.init(row:))
+      "SELECT \(ThumbnailRecord.columns) FROM thumbnails WHERE original = ? AND spec_key = ?",
+      [original.hex, specKey], ThumbnailRecord.init(row:))
     guard let record, backend.contains(record.thumbnail) else { return nil }
     return record
   }
 
   /// Every thumbnail of `original` whose blob is present, ordered by spec key.
-  public func variants(original: Digest) throws(StoreError) -> [VariantRecord] {
+  public func thumbnails(original: Digest) throws(StoreError) -> [ThumbnailRecord] {
     let rows = try index.read { db in
       try Row.fetchAll(
         db,
-        sql: "SELECT \(VariantRecord.columns) FROM variants WHERE original = ? ORDER BY spec_key",
+        sql:
+          "SELECT \(ThumbnailRecord.columns) FROM thumbnails WHERE original = ? ORDER BY spec_key",
         arguments: [original.hex])
     }
-    return rows.compactMap(VariantRecord.init(row:)).filter { backend.contains($0.thumbnail) }
+    return rows.compactMap(ThumbnailRecord.init(row:)).filter { backend.contains($0.thumbnail) }
   }
 
   // MARK: Access times

@@ -17,8 +17,8 @@ public struct GCReport: Sendable, Codable, Hashable {
   /// Staging files older than the grace period (remains of killed writers); not counted in
   /// `bytesBefore`/`bytesAfter`.
   public var removedStaging = ByteTally()
-  public var removedSourceRows = 0
-  public var removedVariantRows = 0
+  public var removedOriginalRows = 0
+  public var removedThumbnailRows = 0
   /// Blobs that would have been removed but are younger than the grace period.
   public var protectedByGrace = ByteTally()
   /// Whether the blobs now fit in `maxBytes` (always true without a size limit). False only when
@@ -150,24 +150,24 @@ private struct GCRun {
     typealias Dropped = (sources: Int, variants: Int, thumbnails: [Digest])
     let result = try cache.index.write { db -> Dropped in
       guard !backend.contains(digest) else { return (0, 0, []) }
-      try db.execute(sql: "DELETE FROM variants WHERE thumbnail = ?", arguments: [digest.hex])
+      try db.execute(sql: "DELETE FROM thumbnails WHERE thumbnail = ?", arguments: [digest.hex])
       var variants = db.changesCount
       var sources = 0
       var thumbnails: [Digest] = []
       if asOriginal {
-        try db.execute(sql: "DELETE FROM sources WHERE digest = ?", arguments: [digest.hex])
+        try db.execute(sql: "DELETE FROM originals WHERE original = ?", arguments: [digest.hex])
         sources = db.changesCount
         thumbnails = try String.fetchAll(
-          db, sql: "SELECT thumbnail FROM variants WHERE original = ?", arguments: [digest.hex]
+          db, sql: "SELECT thumbnail FROM thumbnails WHERE original = ?", arguments: [digest.hex]
         ).compactMap(Digest.init(hex:))
-        try db.execute(sql: "DELETE FROM variants WHERE original = ?", arguments: [digest.hex])
+        try db.execute(sql: "DELETE FROM thumbnails WHERE original = ?", arguments: [digest.hex])
         variants += db.changesCount
       }
       try db.execute(sql: "DELETE FROM access WHERE digest = ?", arguments: [digest.hex])
       return (sources, variants, thumbnails)
     }
-    report.removedSourceRows += result.sources
-    report.removedVariantRows += result.variants
+    report.removedOriginalRows += result.sources
+    report.removedThumbnailRows += result.variants
     return result.thumbnails
   }
 }

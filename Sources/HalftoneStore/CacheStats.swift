@@ -20,7 +20,7 @@ public struct CacheStats: Sendable, Codable, Hashable {
   /// URLs whose last fetch failed (with or without an older cached original).
   public var failedURLs = 0
   /// Variant rows ((original, spec key) → thumbnail).
-  public var variantRows = 0
+  public var thumbnailRows = 0
   /// `index.sqlite` with its WAL and shared-memory files.
   public var indexBytes = 0
   /// Files in `tmp/`.
@@ -39,7 +39,7 @@ extension Cache {
       switch refs.role(of: entry.digest) {
       case .original:
         stats.originals.add(entry.bytes)
-        let format = refs.sourceFormats[entry.digest] ?? "unknown"
+        let format = refs.originalFormats[entry.digest] ?? "unknown"
         stats.originalsByFormat[format, default: ByteTally()].add(entry.bytes)
       case .thumbnail:
         stats.thumbnails.add(entry.bytes)
@@ -49,9 +49,9 @@ extension Cache {
         stats.unreferenced.add(entry.bytes)
       }
     }
-    stats.sourceURLs = refs.sourceRows
+    stats.sourceURLs = refs.originalRows
     stats.failedURLs = refs.failedRows
-    stats.variantRows = refs.variantRows
+    stats.thumbnailRows = refs.thumbnailRows
     stats.indexBytes = index.bytesOnDisk()
     for leftover in try backend.leftovers() { stats.staging.add(leftover.bytes) }
     if let files = backend as? FileBlobBackend {

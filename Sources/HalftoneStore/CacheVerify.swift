@@ -12,7 +12,7 @@ public struct VerifyReport: Sendable, Codable, Hashable {
   /// URLs whose original blob is gone.
   public var danglingSources: [String] = []
   /// Variant rows whose thumbnail blob is gone.
-  public var danglingVariants: [VariantKey] = []
+  public var danglingVariants: [ThumbnailKey] = []
   /// Blobs no row names, older than the grace period.
   public var orphans: [Digest] = []
   /// Staging files older than the grace period (remains of killed writers).
@@ -72,7 +72,7 @@ extension Cache {
     }
     let corrupt = Set(report.corrupt)
 
-    for (digest, urls) in refs.sources where present[digest] == nil && !corrupt.contains(digest) {
+    for (digest, urls) in refs.originals where present[digest] == nil && !corrupt.contains(digest) {
       guard !backend.contains(digest) else { continue }
       report.danglingSources.append(contentsOf: urls)
       if repair { try deleteSourceRows(urls, digest: digest) }
@@ -122,8 +122,8 @@ extension Cache {
   /// stay: their thumbnails are still good, and a re-fetch of the same bytes finds them again.
   private func dropRows(naming digest: Digest) throws(StoreError) {
     try index.write { db in
-      try db.execute(sql: "DELETE FROM sources WHERE digest = ?", arguments: [digest.hex])
-      try db.execute(sql: "DELETE FROM variants WHERE thumbnail = ?", arguments: [digest.hex])
+      try db.execute(sql: "DELETE FROM originals WHERE original = ?", arguments: [digest.hex])
+      try db.execute(sql: "DELETE FROM thumbnails WHERE thumbnail = ?", arguments: [digest.hex])
       try db.execute(sql: "DELETE FROM access WHERE digest = ?", arguments: [digest.hex])
     }
   }
@@ -135,17 +135,17 @@ extension Cache {
       guard !backend.contains(digest) else { return }
       for url in urls {
         try db.execute(
-          sql: "DELETE FROM sources WHERE url = ? AND digest = ?", arguments: [url, digest.hex])
+          sql: "DELETE FROM originals WHERE url = ? AND original = ?", arguments: [url, digest.hex])
       }
     }
   }
 
-  private func deleteVariantRows(_ keys: [VariantKey], thumbnail: Digest) throws(StoreError) {
+  private func deleteVariantRows(_ keys: [ThumbnailKey], thumbnail: Digest) throws(StoreError) {
     try index.write { db in
       guard !backend.contains(thumbnail) else { return }
       for key in keys {
         try db.execute(
-          sql: "DELETE FROM variants WHERE original = ? AND spec_key = ? AND thumbnail = ?",
+          sql: "DELETE FROM thumbnails WHERE original = ? AND spec_key = ? AND thumbnail = ?",
           arguments: [key.original.hex, key.specKey, thumbnail.hex])
       }
     }

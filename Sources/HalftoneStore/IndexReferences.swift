@@ -18,7 +18,7 @@ public struct ByteTally: Sendable, Codable, Hashable {
 }
 
 /// Identifies one variant row.
-public struct VariantKey: Sendable, Codable, Hashable {
+public struct ThumbnailKey: Sendable, Codable, Hashable {
   public var original: Digest
   public var specKey: String
 
@@ -43,47 +43,47 @@ enum BlobRole: Int, Comparable {
 /// Every digest the index names, read in one snapshot, for verify, gc and stats.
 struct IndexReferences {
   /// Original digest → URLs that map to it.
-  var sources: [Digest: [String]] = [:]
+  var originals: [Digest: [String]] = [:]
   /// Original digest → recorded format.
-  var sourceFormats: [Digest: String] = [:]
+  var originalFormats: [Digest: String] = [:]
   /// Thumbnail digest → variant rows that name it.
-  var thumbnails: [Digest: [VariantKey]] = [:]
+  var thumbnails: [Digest: [ThumbnailKey]] = [:]
   /// Thumbnail digest → recorded format.
   var thumbnailFormats: [Digest: String] = [:]
   /// Digests named as the original of some variant.
-  var variantOriginals: Set<Digest> = []
+  var thumbnailOriginals: Set<Digest> = []
   var access: [Digest: Date] = [:]
-  var sourceRows = 0
+  var originalRows = 0
   var failedRows = 0
-  var variantRows = 0
+  var thumbnailRows = 0
 
   func role(of digest: Digest) -> BlobRole {
-    if sources[digest] != nil || variantOriginals.contains(digest) { return .original }
+    if originals[digest] != nil || thumbnailOriginals.contains(digest) { return .original }
     if thumbnails[digest] != nil { return .thumbnail }
     return .unreferenced
   }
 
   static func load(_ db: Database) throws -> IndexReferences {
     var refs = IndexReferences()
-    let sourceRows = try Row.fetchCursor(
-      db, sql: "SELECT url, digest, format, last_status FROM sources")
-    while let row = try sourceRows.next() {
+    let originalRows = try Row.fetchCursor(
+      db, sql: "SELECT url, original, format, last_status FROM originals")
+    while let row = try originalRows.next() {
       if (row["last_status"] as String) == FetchStatus.failed.rawValue { refs.failedRows += 1 }
-      guard let digest = (row["digest"] as String?).flatMap(Digest.init(hex:)) else { continue }
-      refs.sourceRows += 1
-      refs.sources[digest, default: []].append(row["url"])
-      if let format = row["format"] as String? { refs.sourceFormats[digest] = format }
+      guard let digest = (row["original"] as String?).flatMap(Digest.init(hex:)) else { continue }
+      refs.originalRows += 1
+      refs.originals[digest, default: []].append(row["url"])
+      if let format = row["format"] as String? { refs.originalFormats[digest] = format }
     }
-    let variantRows = try Row.fetchCursor(
-      db, sql: "SELECT original, spec_key, thumbnail, format FROM variants")
-    while let row = try variantRows.next() {
+    let thumbnailRows = try Row.fetchCursor(
+      db, sql: "SELECT original, spec_key, thumbnail, format FROM thumbnails")
+    while let row = try thumbnailRows.next() {
       guard let original = Digest(hex: row["original"]),
         let thumbnail = Digest(hex: row["thumbnail"])
       else { continue }
-      refs.variantRows += 1
-      refs.variantOriginals.insert(original)
+      refs.thumbnailRows += 1
+      refs.thumbnailOriginals.insert(original)
       refs.thumbnails[thumbnail, default: []].append(
-        VariantKey(original: original, specKey: row["spec_key"]))
+        ThumbnailKey(original: original, specKey: row["spec_key"]))
       refs.thumbnailFormats[thumbnail] = row["format"]
     }
     let accessRows = try Row.fetchCursor(db, sql: "SELECT digest, last_access FROM access")
@@ -106,9 +106,9 @@ extension Cache {
       try Bool.fetchOne(
         db,
         sql: """
-          SELECT EXISTS (SELECT 1 FROM sources WHERE digest = ?1)
-            OR EXISTS (SELECT 1 FROM variants WHERE thumbnail = ?1)
-            OR EXISTS (SELECT 1 FROM variants WHERE original = ?1)
+          SELECT EXISTS (SELECT 1 FROM originals WHERE original = ?1)
+            OR EXISTS (SELECT 1 FROM thumbnails WHERE thumbnail = ?1)
+            OR EXISTS (SELECT 1 FROM thumbnails WHERE original = ?1)
           """,
         arguments: [digest.hex]) ?? false
     }

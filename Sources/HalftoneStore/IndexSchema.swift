@@ -10,7 +10,8 @@ enum IndexSchema {
   static var currentVersion: Int { migrations.count }
 
   static let migrations: [(identifier: String, apply: @Sendable (Database) throws -> Void)] = [
-    ("v1", createTables)
+    ("v1", createTables),
+    ("v2", renameToOriginalsAndThumbnails),
   ]
 
   static var migrator: DatabaseMigrator {
@@ -68,6 +69,22 @@ enum IndexSchema {
           digest TEXT PRIMARY KEY NOT NULL,
           last_access REAL NOT NULL
         ) WITHOUT ROWID;
+        """)
+  }
+
+  /// One word per concept: the URL → original table is `originals` (its digest column
+  /// `original`, as `thumbnails.original` already was), the (original, spec key) → thumbnail
+  /// table is `thumbnails`. Renames only: an existing cache keeps every row and blob.
+  private static func renameToOriginalsAndThumbnails(_ db: Database) throws {
+    try db.execute(
+      sql: """
+        ALTER TABLE sources RENAME TO originals;
+        ALTER TABLE originals RENAME COLUMN digest TO original;
+        DROP INDEX sources_by_digest;
+        CREATE INDEX originals_by_original ON originals(original);
+        ALTER TABLE variants RENAME TO thumbnails;
+        DROP INDEX variants_by_thumbnail;
+        CREATE INDEX thumbnails_by_thumbnail ON thumbnails(thumbnail);
         """)
   }
 }

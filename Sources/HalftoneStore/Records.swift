@@ -8,12 +8,12 @@ public enum FetchStatus: String, Sendable, Codable, Hashable {
 }
 
 /// A URL whose original bytes are in the cache.
-public struct SourceRecord: Sendable, Hashable, Codable {
+public struct OriginalRecord: Sendable, Hashable, Codable {
   public var url: String
   /// The original's blob (present when this record is returned).
   public var original: Digest
   /// The format sniffed from the bytes, when the caller recorded it.
-  public var format: SourceFormat?
+  public var format: ImageFormat?
   /// HTTP validators, for a conditional re-fetch (`If-None-Match`, `If-Modified-Since`).
   public var etag: String?
   public var lastModified: String?
@@ -33,7 +33,7 @@ public struct SourceRecord: Sendable, Hashable, Codable {
 }
 
 /// The index's knowledge of a URL, including one that never fetched successfully.
-public struct SourceStatus: Sendable, Hashable, Codable {
+public struct OriginalStatus: Sendable, Hashable, Codable {
   public var url: String
   /// The last good original, when there is one and its blob is still present.
   public var original: Digest?
@@ -45,13 +45,13 @@ public struct SourceStatus: Sendable, Hashable, Codable {
 
 /// A thumbnail: the original it was made from, the canonical spec key that describes it, and its
 /// own blob.
-public struct VariantRecord: Sendable, Hashable, Codable {
+public struct ThumbnailRecord: Sendable, Hashable, Codable {
   public var original: Digest
   public var specKey: String
   public var thumbnail: Digest
   public var width: Int
   public var height: Int
-  public var format: SourceFormat
+  public var format: ImageFormat
   public var bytes: Int
   public var createdAt: Date
 }
@@ -59,8 +59,8 @@ public struct VariantRecord: Sendable, Hashable, Codable {
 // Rows are decoded by column position (the SELECTs below list the columns), which is several
 // times cheaper than by name and keeps lookups by URL fast.
 
-extension SourceStatus {
-  static let columns = "url, digest, last_status, last_error_kind, last_error, last_attempt_at"
+extension OriginalStatus {
+  static let columns = "url, original, last_status, last_error_kind, last_error, last_attempt_at"
 
   init?(row: Row) {
     guard let status = FetchStatus(rawValue: row[2]) else { return nil }
@@ -73,14 +73,14 @@ extension SourceStatus {
   }
 }
 
-extension SourceRecord {
+extension OriginalRecord {
   static let columns =
-    SourceStatus.columns
+    OriginalStatus.columns
     + ", format, etag, last_modified, content_type, bytes, width, height, fetched_at"
 
   /// `nil` for a row without a usable original (never fetched, or damaged values).
   init?(row: Row) {
-    guard let status = SourceStatus(row: row), let original = status.original,
+    guard let status = OriginalStatus(row: row), let original = status.original,
       let fetchedAt = row[13] as Double?
     else { return nil }
     url = status.url
@@ -89,7 +89,7 @@ extension SourceRecord {
     lastErrorKind = status.lastErrorKind
     lastError = status.lastError
     lastAttemptAt = status.lastAttemptAt
-    format = (row[6] as String?).flatMap(SourceFormat.init(rawValue:))
+    format = (row[6] as String?).flatMap(ImageFormat.init(rawValue:))
     etag = row[7]
     lastModified = row[8]
     contentType = row[9]
@@ -100,13 +100,13 @@ extension SourceRecord {
   }
 }
 
-extension VariantRecord {
+extension ThumbnailRecord {
   static let columns = "original, spec_key, thumbnail, width, height, format, bytes, created_at"
 
   init?(row: Row) {
     guard let original = Digest(hex: row[0]),
       let thumbnail = Digest(hex: row[2]),
-      let format = SourceFormat(rawValue: row[5])
+      let format = ImageFormat(rawValue: row[5])
     else { return nil }
     self.original = original
     specKey = row[1]

@@ -90,7 +90,8 @@ final class PrefetchCommandTests: XCTestCase {
     }
     let byURL = Dictionary(uniqueKeysWithValues: outcomes.map { ($0["url"] as! String, $0) })
     XCTAssertEqual(byURL[origin.url("/ok.jpg")]?["status"] as? String, "ok")
-    XCTAssertEqual(byURL[origin.url("/ok.jpg")]?["width"] as? Int, 320)
+    let thumbnail = byURL[origin.url("/ok.jpg")]?["thumbnail"] as? [String: Any]
+    XCTAssertEqual(thumbnail?["width"] as? Int, 320)
     XCTAssertEqual(byURL[origin.url("/gone.jpg")]?["error_kind"] as? String, "http_status")
     XCTAssertEqual(byURL["ftp://example.com/x.jpg"]?["error_kind"] as? String, "unsupported_scheme")
     XCTAssertTrue((byURL[origin.url("/ok.jpg")]?["record"] as? String ?? "").hasSuffix("r.jsonl"))

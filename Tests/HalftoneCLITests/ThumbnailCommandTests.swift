@@ -32,7 +32,7 @@ final class ThumbnailCommandTests: XCTestCase {
     ])
     XCTAssertEqual(result.status, 0, result.stderr)
     let bytes = try Data(contentsOf: URL(fileURLWithPath: dir.path("out.webp")))
-    XCTAssertEqual(SourceFormat.sniff(bytes), .webp)
+    XCTAssertEqual(ImageFormat.sniff(bytes), .webp)
     let image = try Reference.decode(bytes)
     XCTAssertEqual(image.width, 320)
     XCTAssertEqual(image.height, 180)

@@ -115,7 +115,7 @@ final class BadInputTests: XCTestCase {
     let lenient = Thumbnailer(maxPixels: 1_000_000_000)
     XCTAssertEqual(
       try lenient.probe(bomb),
-      SourceInfo(width: 30_000, height: 30_000, format: .png, hasAlpha: false))
+      ImageProbe(width: 30_000, height: 30_000, format: .png, hasAlpha: false))
     // And no pixels to decode.
     assertKind(.corruptImage) { () throws(ImagingError) in
       _ = try lenient.render(bomb, plan: plan)

@@ -34,7 +34,7 @@ final class OutputFormatTests: XCTestCase {
 
   func testAVIF() throws {
     let (thumbnail, decoded) = try render(.avif)
-    XCTAssertEqual(SourceFormat.sniff(thumbnail.bytes), .avif)
+    XCTAssertEqual(ImageFormat.sniff(thumbnail.bytes), .avif)
     XCTAssertEqual(decoded.stringField("vips-loader"), "heifload_buffer")
     let score = try psnr(decoded.cast(to: .uchar), reference())
     print("AVIF q80 output vs reference: \(score) dB, \(thumbnail.bytes.count) bytes")
@@ -44,7 +44,7 @@ final class OutputFormatTests: XCTestCase {
 
   func testWebP() throws {
     let (thumbnail, decoded) = try render(.webp)
-    XCTAssertEqual(SourceFormat.sniff(thumbnail.bytes), .webp)
+    XCTAssertEqual(ImageFormat.sniff(thumbnail.bytes), .webp)
     let score = try psnr(decoded, reference())
     print("WebP q80 output vs reference: \(score) dB, \(thumbnail.bytes.count) bytes")
     XCTAssertGreaterThanOrEqual(score, 32)
@@ -54,7 +54,7 @@ final class OutputFormatTests: XCTestCase {
   func testJPEGBaselineAndProgressive() throws {
     let (baseline, decodedBaseline) = try render(.jpeg)
     let (progressive, decodedProgressive) = try render(.jpeg, progressive: true)
-    XCTAssertEqual(SourceFormat.sniff(baseline.bytes), .jpeg)
+    XCTAssertEqual(ImageFormat.sniff(baseline.bytes), .jpeg)
     XCTAssertEqual(decodedBaseline.intField("interlaced") ?? 0, 0)
     XCTAssertEqual(decodedProgressive.intField("interlaced"), 1)
     XCTAssertNotEqual(baseline.bytes, progressive.bytes)
@@ -71,7 +71,7 @@ final class OutputFormatTests: XCTestCase {
 
   func testPNG() throws {
     let (thumbnail, decoded) = try render(.png)
-    XCTAssertEqual(SourceFormat.sniff(thumbnail.bytes), .png)
+    XCTAssertEqual(ImageFormat.sniff(thumbnail.bytes), .png)
     XCTAssertGreaterThanOrEqual(try psnr(decoded, reference()), 40)
     assertStripped(decoded)
   }

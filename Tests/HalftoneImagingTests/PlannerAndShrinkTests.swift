@@ -12,22 +12,22 @@ final class PlannerAndShrinkTests: XCTestCase {
 
   func testPlannerSeesDisplayOrientedInfoAndItsPlanIsRendered() throws {
     let master = Fixtures.orientedJPEG(width: 1200, height: 800, orientation: 8)
-    var seen: SourceInfo?
+    var seen: ImageProbe?
     let plan = ThumbnailPlan(
       region: PixelRect(x: 100, y: 50, width: 800, height: 600), width: 200, height: 150,
       format: .jpeg, quality: 75)
-    let thumbnail = try Thumbnailer().thumbnail(master) { (info: SourceInfo) throws(PlanRefused) in
+    let thumbnail = try Thumbnailer().thumbnail(master) { (info: ImageProbe) throws(PlanRefused) in
       seen = info
       return plan
     }
-    XCTAssertEqual(seen, SourceInfo(width: 1200, height: 800, format: .jpeg, hasAlpha: false))
+    XCTAssertEqual(seen, ImageProbe(width: 1200, height: 800, format: .jpeg, hasAlpha: false))
     XCTAssertEqual(thumbnail, try Thumbnailer().render(master, plan: plan))
   }
 
   func testPlannerAndImagingErrorsKeepTheirKinds() {
     let master = Fixtures.photoJPEG(width: 400, height: 300)
     XCTAssertThrowsError(
-      try Thumbnailer().thumbnail(master) { (_: SourceInfo) throws(PlanRefused) -> ThumbnailPlan in
+      try Thumbnailer().thumbnail(master) { (_: ImageProbe) throws(PlanRefused) -> ThumbnailPlan in
         throw PlanRefused()
       }
     ) { error in
@@ -35,7 +35,7 @@ final class PlannerAndShrinkTests: XCTestCase {
     }
     XCTAssertThrowsError(
       try Thumbnailer().thumbnail(Fixtures.htmlErrorPage) {
-        (_: SourceInfo) throws(PlanRefused) -> ThumbnailPlan in
+        (_: ImageProbe) throws(PlanRefused) -> ThumbnailPlan in
         XCTFail("no planning for HTML")
         throw PlanRefused()
       }
@@ -71,7 +71,7 @@ final class PlannerAndShrinkTests: XCTestCase {
     // Decoded at the target scale (libwebp's scaler filters by area averaging).
     XCTAssertEqual(webp.webpScale ?? 0, 0.1, accuracy: 1e-9)
     XCTAssertTrue(webp.loaderOptions.hasSuffix(",scale=0.1"))
-    for format in [SourceFormat.png, .gif, .tiff, .heif, .avif] {
+    for format in [ImageFormat.png, .gif, .tiff, .heif, .avif] {
       XCTAssertEqual(
         ShrinkOnLoad.choose(format: format, region: region, targetWidth: 200, targetHeight: 150),
         ShrinkOnLoad())

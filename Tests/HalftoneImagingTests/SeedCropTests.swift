@@ -58,6 +58,6 @@ final class SeedCropTests: XCTestCase {
 
   func testProbeReadsTheSeedHeader() throws {
     let info = try Thumbnailer().probe(masterJPEG)
-    XCTAssertEqual(info, SourceInfo(width: 3279, height: 2328, format: .jpeg, hasAlpha: false))
+    XCTAssertEqual(info, ImageProbe(width: 3279, height: 2328, format: .jpeg, hasAlpha: false))
   }
 }

@@ -59,9 +59,9 @@ final class OnDemandTests: XCTestCase {
 
     // The thumbnail was stored under the master URL with the spec's key, as prefetch does.
     let spec = try ThumbnailSpec.parse(url: url)
-    let source = try XCTUnwrap(try harness.cache.source(forURL: spec.masterURL))
+    let source = try XCTUnwrap(try harness.cache.original(forURL: spec.masterURL))
     let variant = try XCTUnwrap(
-      try harness.cache.variant(original: source.original, specKey: spec.canonicalKey))
+      try harness.cache.thumbnail(original: source.original, specKey: spec.canonicalKey))
     XCTAssertEqual("\"\(variant.thumbnail.hex)\"", etag)
     XCTAssertEqual(variant.width, 64)
   }
@@ -93,8 +93,8 @@ final class OnDemandTests: XCTestCase {
     XCTAssertEqual(counts.rendered, 1, "exactly one thumbnail job")
     XCTAssertEqual(counts.rejected, 0, "one job takes one queue slot")
     let spec = try ThumbnailSpec.parse(url: origin.url("/same.jpg?width=80"))
-    let source = try XCTUnwrap(try harness.cache.source(forURL: spec.masterURL))
-    XCTAssertEqual(try harness.cache.variants(original: source.original).count, 1)
+    let source = try XCTUnwrap(try harness.cache.original(forURL: spec.masterURL))
+    XCTAssertEqual(try harness.cache.thumbnails(original: source.original).count, 1)
   }
 
   func testFullQueueAnswers503WhileEverythingElseWorks() async throws {

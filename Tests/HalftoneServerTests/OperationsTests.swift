@@ -82,11 +82,12 @@ final class OperationsTests: XCTestCase {
     XCTAssertEqual(reply.header("Content-Type"), "application/json; charset=utf-8")
     let object = try XCTUnwrap(JSONSerialization.jsonObject(with: reply.body) as? [String: Any])
     XCTAssertEqual(object["url"] as? String, url)
-    let sources = try XCTUnwrap(object["sources"] as? [[String: Any]])
-    XCTAssertEqual(sources.map { $0["url"] as? String }, [url, spec.masterURL])
-    XCTAssertEqual(sources[0]["last_status"] as? String, "failed")
-    XCTAssertEqual(sources[0]["last_error_kind"] as? String, "http_status")
-    let master = sources[1]
+    // The resolver's order: the master, then the URL as written.
+    let sources = try XCTUnwrap(object["candidates"] as? [[String: Any]])
+    XCTAssertEqual(sources.map { $0["url"] as? String }, [spec.masterURL, url])
+    XCTAssertEqual(sources[1]["last_status"] as? String, "failed")
+    XCTAssertEqual(sources[1]["last_error_kind"] as? String, "http_status")
+    let master = sources[0]
     let originalInfo = try XCTUnwrap(master["original"] as? [String: Any])
     XCTAssertEqual(originalInfo["digest"] as? String, original.hex)
     XCTAssertEqual(originalInfo["bytes"] as? Int, originalBytes.count)

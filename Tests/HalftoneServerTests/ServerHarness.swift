@@ -20,10 +20,12 @@ final class ServerHarness: @unchecked Sendable {
   /// - Parameters:
   ///   - onDemand: also builds a `Fetcher` (SSRF guard as `allowPrivate` says) and a `Prefetcher`.
   ///   - configureCache: changes to the cache's options (durability is off already).
+  ///   - pipelineOptions: the resolver's options (e.g. `--fetch as-written`).
   static func start(
     configure: (inout HalftoneServerConfiguration) -> Void = { _ in },
     onDemand: Bool = false, allowPrivate: Bool = true, cacheRoot: URL? = nil,
-    configureCache: (inout CacheOptions) -> Void = { _ in }
+    configureCache: (inout CacheOptions) -> Void = { _ in },
+    pipelineOptions: PipelineOptions = PipelineOptions()
   ) async throws -> ServerHarness {
     let root =
       cacheRoot
@@ -38,18 +40,16 @@ final class ServerHarness: @unchecked Sendable {
     configuration.onDemand = onDemand
     configure(&configuration)
     var fetcher: Fetcher?
-    var prefetcher: Prefetcher?
     if configuration.onDemand {
-      let made = try Fetcher(
+      fetcher = try Fetcher(
         policy: FetchPolicy(totalTimeout: 30, maxAttempts: 1, allowPrivateAddresses: allowPrivate))
-      fetcher = made
-      prefetcher = Prefetcher(cache: cache, fetcher: made, options: PrefetchOptions())
     }
+    let pipeline = ImagePipeline(cache: cache, fetcher: fetcher, options: pipelineOptions)
     let lines = LogLines()
     var logger = Logger(label: "halftone.test") { _ in CapturingLogHandler(lines: lines) }
     logger.logLevel = .info
     let server = try HalftoneServer(
-      configuration: configuration, cache: cache, prefetcher: prefetcher, logger: logger)
+      configuration: configuration, pipeline: pipeline, logger: logger)
     let running = try await server.start()
     return ServerHarness(
       root: root, cache: cache, server: server, running: running, fetcher: fetcher,
@@ -114,7 +114,7 @@ final class ServerHarness: @unchecked Sendable {
     python.arguments = [
       "python3", "-c",
       "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); "
-        + "c.execute('ALTER TABLE sources RENAME TO sources_gone'); c.commit()",
+        + "c.execute('ALTER TABLE originals RENAME TO originals_gone'); c.commit()",
       root.appendingPathComponent("index.sqlite").path,
     ]
     try python.run()
@@ -126,19 +126,19 @@ final class ServerHarness: @unchecked Sendable {
 
   /// Stores `bytes` as the original of `url`.
   @discardableResult
-  func seedOriginal(url: String, bytes: Data, format: SourceFormat = .jpeg) throws -> Digest {
+  func seedOriginal(url: String, bytes: Data, format: ImageFormat = .jpeg) throws -> Digest {
     let digest = try cache.putBlob(bytes)
-    try cache.recordSource(url: url, original: digest, format: format, bytes: bytes.count)
+    try cache.recordOriginal(url: url, original: digest, format: format, bytes: bytes.count)
     return digest
   }
 
   /// Stores `bytes` as the thumbnail of `original` for `spec`.
   @discardableResult
   func seedThumbnail(
-    original: Digest, spec: ThumbnailSpec, bytes: Data, format: SourceFormat
+    original: Digest, spec: ThumbnailSpec, bytes: Data, format: ImageFormat
   ) throws -> Digest {
     let digest = try cache.putBlob(bytes)
-    try cache.recordVariant(
+    try cache.recordThumbnail(
       original: original, specKey: spec.canonicalKey, thumbnail: digest, width: 10, height: 10,
       format: format, bytes: bytes.count)
     return digest

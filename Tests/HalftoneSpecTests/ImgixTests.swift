@@ -14,7 +14,7 @@ final class ImgixTests: XCTestCase {
       declaredHeight: declaredHeight)
   }
 
-  func plan(_ query: String, _ source: SourceInfo? = nil) throws -> ThumbnailPlan {
+  func plan(_ query: String, _ source: ImageProbe? = nil) throws -> ThumbnailPlan {
     try imgix(query).plan(for: source ?? photo)
   }
 

@@ -2,10 +2,10 @@ import HalftoneSpec
 import XCTest
 
 /// A display-oriented source of the given size (JPEG, opaque unless told).
-func source(_ width: Int, _ height: Int, _ format: SourceFormat = .jpeg, alpha: Bool = false)
-  -> SourceInfo
+func source(_ width: Int, _ height: Int, _ format: ImageFormat = .jpeg, alpha: Bool = false)
+  -> ImageProbe
 {
-  SourceInfo(width: width, height: height, format: format, hasAlpha: alpha)
+  ImageProbe(width: width, height: height, format: format, hasAlpha: alpha)
 }
 
 func rect(_ width: Int, _ height: Int, _ x: Int, _ y: Int) -> PixelRect {
@@ -19,7 +19,7 @@ func fastlyURL(_ query: String) -> String {
 
 /// Parses a bare Fastly query and plans it for `source`.
 func fastlyPlan(
-  _ query: String, _ source: SourceInfo, declaredWidth: Int? = nil, declaredHeight: Int? = nil,
+  _ query: String, _ source: ImageProbe, declaredWidth: Int? = nil, declaredHeight: Int? = nil,
   file: StaticString = #filePath, line: UInt = #line
 ) throws -> ThumbnailPlan {
   let spec = try ThumbnailSpec.parse(

@@ -37,7 +37,7 @@ final class BadConditionTests: StoreTestCase {
     let cache = try openCache()
     let kept = randomBytes(5_000)
     let digest = try cache.putBlob(kept)
-    try cache.recordSource(url: "https://a/kept", original: digest, format: .jpeg, bytes: 5_000)
+    try cache.recordOriginal(url: "https://a/kept", original: digest, format: .jpeg, bytes: 5_000)
     let staging = cacheRoot.appendingPathComponent("tmp")
     try FileManager.default.removeItem(at: staging)
     try Data("in the way".utf8).write(to: staging)
@@ -46,7 +46,7 @@ final class BadConditionTests: StoreTestCase {
     XCTAssertEqual(error?.kind, .storage)
     XCTAssertEqual(error?.errno, ENOTDIR)
     XCTAssertTrue(error?.message.contains(staging.path) ?? false, error?.message ?? "")
-    XCTAssertEqual(try cache.source(forURL: "https://a/kept")?.original, digest)
+    XCTAssertEqual(try cache.original(forURL: "https://a/kept")?.original, digest)
     XCTAssertEqual(try cache.readBlob(digest), kept)
   }
 
@@ -64,7 +64,7 @@ final class BadConditionTests: StoreTestCase {
     do {
       let cache = try Cache.open(root: root)
       digest = try cache.putBlob(data)
-      try cache.recordSource(url: "https://a/ro", original: digest!, format: .png, bytes: 10_000)
+      try cache.recordOriginal(url: "https://a/ro", original: digest!, format: .png, bytes: 10_000)
     }  // closed: a remount to read-only needs no file open for writing
     XCTAssertTrue(runSystemCommand("/bin/mount", "-o", "remount,ro", mountPoint.path))
 
@@ -77,7 +77,7 @@ final class BadConditionTests: StoreTestCase {
     // Nothing was lost: writable again, the cache opens with its blob and row.
     XCTAssertTrue(runSystemCommand("/bin/mount", "-o", "remount,rw", mountPoint.path))
     let cache = try Cache.open(root: root)
-    XCTAssertEqual(try cache.source(forURL: "https://a/ro")?.original, digest)
+    XCTAssertEqual(try cache.original(forURL: "https://a/ro")?.original, digest)
     XCTAssertEqual(try cache.readBlob(XCTUnwrap(digest)), data)
   }
 
@@ -87,7 +87,7 @@ final class BadConditionTests: StoreTestCase {
     let fault = FaultSwitch()
     let cache = try openCache { $0.fileIO = fault.io }
     let kept = try cache.putBlob(randomBytes(2_000))
-    try cache.recordSource(url: "https://a/kept", original: kept, format: .jpeg, bytes: 2_000)
+    try cache.recordOriginal(url: "https://a/kept", original: kept, format: .jpeg, bytes: 2_000)
 
     fault.failWrite(after: 1, errno: ENOSPC)  // the first 1 MiB chunk lands, the second fails
     let big = randomBytes(3_000_000)
@@ -111,7 +111,7 @@ final class BadConditionTests: StoreTestCase {
 
     fault.reset()
     XCTAssertEqual(try cache.putBlob(big), Digest.of(big), "the next write works")
-    XCTAssertEqual(try cache.source(forURL: "https://a/kept")?.original, kept)
+    XCTAssertEqual(try cache.original(forURL: "https://a/kept")?.original, kept)
     let report = try cache.verify(repair: false)
     XCTAssertTrue(report.isClean, "\(report)")
     XCTAssertEqual(report.recentOrphans, 1, "the big blob, not yet recorded")
@@ -128,7 +128,7 @@ final class BadConditionTests: StoreTestCase {
     let cache = try Cache.open(root: root)
     let kept = randomBytes(100_000)
     let digest = try cache.putBlob(kept)
-    try cache.recordSource(url: "https://a/kept", original: digest, format: .png, bytes: 100_000)
+    try cache.recordOriginal(url: "https://a/kept", original: digest, format: .png, bytes: 100_000)
 
     let tooBig = randomBytes(800_000)
     let error = expectStoreError { try cache.putBlob(tooBig) }
@@ -140,7 +140,7 @@ final class BadConditionTests: StoreTestCase {
       try FileManager.default.contentsOfDirectory(
         atPath: root.appendingPathComponent("tmp").path), [])
     XCTAssertEqual(try cache.readBlob(digest), kept)
-    XCTAssertEqual(try cache.source(forURL: "https://a/kept")?.original, digest)
+    XCTAssertEqual(try cache.original(forURL: "https://a/kept")?.original, digest)
     XCTAssertTrue(try cache.verify(repair: false, grace: 0).isClean)
   }
 
@@ -172,7 +172,7 @@ final class BadConditionTests: StoreTestCase {
     do {
       let cache = try openCache()
       let digest = try cache.putBlob(randomBytes(100))
-      try cache.recordSource(url: "https://a/x", original: digest, format: .png, bytes: 100)
+      try cache.recordOriginal(url: "https://a/x", original: digest, format: .png, bytes: 100)
     }
     let index = cacheRoot.appendingPathComponent("index.sqlite").path
     try DatabaseQueue(path: index).write { db in try db.execute(sql: "PRAGMA user_version = 99") }
@@ -181,11 +181,11 @@ final class BadConditionTests: StoreTestCase {
     XCTAssertEqual(error?.kind, .indexTooNew)
     XCTAssertEqual(error?.path, index)
     XCTAssertTrue(error?.message.contains("schema version 99") ?? false, error?.message ?? "")
-    XCTAssertTrue(error?.message.contains("up to 1") ?? false, error?.message ?? "")
+    XCTAssertTrue(error?.message.contains("up to 2") ?? false, error?.message ?? "")
     let (version, rows) = try DatabaseQueue(path: index).read { db in
       (
         try Int.fetchOne(db, sql: "PRAGMA user_version"),
-        try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM sources")
+        try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM originals")
       )
     }
     XCTAssertEqual(version, 99)

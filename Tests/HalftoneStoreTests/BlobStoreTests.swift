@@ -45,14 +45,14 @@ final class BlobStoreTests: StoreTestCase {
     let cache = try openCache()
     let data = randomBytes(20_000)
     let a = try cache.putBlob(data)
-    try cache.recordSource(
+    try cache.recordOriginal(
       url: "https://a.example/x.jpg", original: a, format: .jpeg, bytes: data.count)
     let b = try cache.putBlob(data)
-    try cache.recordSource(
+    try cache.recordOriginal(
       url: "https://b.example/y.jpg", original: b, format: .jpeg, bytes: data.count)
     XCTAssertEqual(try blobFiles(), [a.hex])
-    XCTAssertEqual(try cache.source(forURL: "https://a.example/x.jpg")?.original, a)
-    XCTAssertEqual(try cache.source(forURL: "https://b.example/y.jpg")?.original, a)
+    XCTAssertEqual(try cache.original(forURL: "https://a.example/x.jpg")?.original, a)
+    XCTAssertEqual(try cache.original(forURL: "https://b.example/y.jpg")?.original, a)
     let stats = try cache.stats()
     XCTAssertEqual(stats.sourceURLs, 2)
     XCTAssertEqual(stats.originals, ByteTally(count: 1, bytes: 20_000))
@@ -115,10 +115,10 @@ final class BlobStoreTests: StoreTestCase {
     let cache = try openCache()
     let ghost = Digest.of(Data("ghost".utf8))
     let error = expectStoreError {
-      try cache.recordSource(
+      try cache.recordOriginal(
         url: "https://a.example/g.png", original: ghost, format: .png, bytes: 5)
     }
     XCTAssertEqual(error?.kind, .internal)
-    XCTAssertNil(try cache.sourceStatus(forURL: "https://a.example/g.png"))
+    XCTAssertNil(try cache.originalStatus(forURL: "https://a.example/g.png"))
   }
 }

@@ -85,7 +85,7 @@ final class BlobWriterTests: StoreTestCase {
     let cache = try openCache { $0.fileIO = fault.io }
     let kept = randomBytes(10_000)
     let keptDigest = try cache.putBlob(kept)
-    try cache.recordSource(
+    try cache.recordOriginal(
       url: "https://a/kept", original: keptDigest, format: .jpeg, bytes: 10_000)
     let writer = try cache.makeBlobWriter()
     fault.failWrite(after: 2, errno: ENOSPC)

@@ -42,10 +42,10 @@ final class ConcurrencyTests: StoreTestCase {
     for id in ["a", "b"] {
       for index in 0..<count {
         let url = "https://concurrent.example/\(id)/\(index).png"
-        let record = try XCTUnwrap(cache.source(forURL: url), "lost row \(url)")
+        let record = try XCTUnwrap(cache.original(forURL: url), "lost row \(url)")
         let data = try XCTUnwrap(cache.readBlob(record.original))
         XCTAssertEqual(Digest.of(data), record.original)
-        XCTAssertEqual(try cache.variants(original: record.original).isEmpty, false)
+        XCTAssertEqual(try cache.thumbnails(original: record.original).isEmpty, false)
       }
     }
     let stats = try cache.stats()
@@ -84,20 +84,21 @@ final class ConcurrentChild: XCTestCase {
         : randomBytes(Int.random(in: 1_000...80_000, using: &generator), using: &generator)
       let url = "https://concurrent.example/\(id)/\(index).png"
       let original = try cache.putBlob(data)
-      try cache.recordSource(url: url, original: original, format: .png, bytes: data.count)
+      try cache.recordOriginal(url: url, original: original, format: .png, bytes: data.count)
       // The same original and spec give the same thumbnail, as real rendering does.
       var thumbnailGenerator = SeededGenerator(
         seed: data.prefix(8).reduce(UInt64(index)) { $0 &* 31 &+ UInt64($1) })
       let thumbnailBytes = randomBytes(2_000, using: &thumbnailGenerator)
       let thumbnail = try cache.putBlob(thumbnailBytes)
-      try cache.recordVariant(
+      try cache.recordThumbnail(
         original: original, specKey: "w=\(index)", thumbnail: thumbnail, width: 10,
         height: 10, format: .webp, bytes: thumbnailBytes.count)
 
-      let mine = try XCTUnwrap(cache.source(forURL: url))
+      let mine = try XCTUnwrap(cache.original(forURL: url))
       XCTAssertEqual(mine.original, original)
       XCTAssertEqual(try cache.readBlob(original), data)
-      if let theirs = try cache.source(forURL: "https://concurrent.example/\(peer)/\(index).png") {
+      if let theirs = try cache.original(forURL: "https://concurrent.example/\(peer)/\(index).png")
+      {
         let bytes = try XCTUnwrap(cache.readBlob(theirs.original))
         XCTAssertEqual(Digest.of(bytes), theirs.original)
       }

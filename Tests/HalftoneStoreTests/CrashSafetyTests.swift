@@ -47,14 +47,14 @@ final class CrashSafetyTests: StoreTestCase {
     }
     // Every row the writers saw committed survived, with its blob intact.
     for (url, hex) in committedSources {
-      let record = try XCTUnwrap(cache.source(forURL: url), url)
+      let record = try XCTUnwrap(cache.original(forURL: url), url)
       XCTAssertEqual(record.original.hex, hex)
       let data = try XCTUnwrap(cache.readBlob(record.original))
       XCTAssertEqual(Digest.of(data), record.original)
     }
     for variant in committedVariants {
       let original = try XCTUnwrap(Digest(hex: variant.original))
-      let record = try XCTUnwrap(cache.variant(original: original, specKey: variant.key))
+      let record = try XCTUnwrap(cache.thumbnail(original: original, specKey: variant.key))
       XCTAssertEqual(record.thumbnail.hex, variant.thumbnail)
     }
 
@@ -96,12 +96,12 @@ final class CrashWriterChild: XCTestCase {
         : randomBytes(Int.random(in: 1_000...1_500_000, using: &generator), using: &generator)
       let original = try cache.putBlob(data)
       let url = "https://crash.example/\(seed)/\(index).jpg"
-      try cache.recordSource(url: url, original: original, format: .jpeg, bytes: data.count)
+      try cache.recordOriginal(url: url, original: original, format: .jpeg, bytes: data.count)
       ChildProcess.emit("source \(url) \(original.hex)")
       let thumbnailBytes = randomBytes(
         Int.random(in: 500...60_000, using: &generator), using: &generator)
       let thumbnail = try cache.putBlob(thumbnailBytes)
-      try cache.recordVariant(
+      try cache.recordThumbnail(
         original: original, specKey: "w=\(index)&s=\(seed)", thumbnail: thumbnail, width: 10,
         height: 10, format: .webp, bytes: thumbnailBytes.count)
       ChildProcess.emit("variant \(original.hex) w=\(index)&s=\(seed) \(thumbnail.hex)")

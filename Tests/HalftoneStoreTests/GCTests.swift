@@ -21,7 +21,8 @@ final class GCTests: StoreTestCase {
   @discardableResult
   func addOriginal(_ index: Int, bytes: Int = 10_000) throws -> Digest {
     let digest = try cache.putBlob(randomBytes(bytes))
-    try cache.recordSource(url: "https://a/\(index)", original: digest, format: .jpeg, bytes: bytes)
+    try cache.recordOriginal(
+      url: "https://a/\(index)", original: digest, format: .jpeg, bytes: bytes)
     return digest
   }
 
@@ -41,9 +42,9 @@ final class GCTests: StoreTestCase {
     XCTAssertEqual(report.bytesAfter, 50_000)
     XCTAssertEqual(report.freedBytes, 50_000)
     XCTAssertEqual(report.removedOriginals, ByteTally(count: 5, bytes: 50_000))
-    XCTAssertEqual(report.removedSourceRows, 5)
+    XCTAssertEqual(report.removedOriginalRows, 5)
     XCTAssertTrue(report.withinLimit)
-    let kept = (0..<10).filter { (try? cache.source(forURL: "https://a/\($0)")) != nil }
+    let kept = (0..<10).filter { (try? cache.original(forURL: "https://a/\($0)")) != nil }
     XCTAssertEqual(kept, [0, 1, 7, 8, 9])
     XCTAssertEqual(try cache.stats().blobs.bytes, 50_000)
     XCTAssertEqual(try cache.stats().sourceURLs, 5, "rows of removed originals are dropped")
@@ -70,7 +71,7 @@ final class GCTests: StoreTestCase {
     for index in 0..<3 {
       clock.advance(60)
       let thumbnail = try cache.putBlob(randomBytes(5_000))
-      try cache.recordVariant(
+      try cache.recordThumbnail(
         original: originals[index], specKey: "w=100", thumbnail: thumbnail, width: 100,
         height: 100, format: .webp, bytes: 5_000)
       thumbnails.append(thumbnail)
@@ -81,8 +82,8 @@ final class GCTests: StoreTestCase {
     XCTAssertEqual(report.removedThumbnails, ByteTally(count: 3, bytes: 15_000))
     XCTAssertEqual(report.removedOriginals.count, 0)
     XCTAssertEqual(report.bytesAfter, 30_000)
-    XCTAssertEqual(report.removedVariantRows, 3)
-    for original in originals { XCTAssertEqual(try cache.variants(original: original), []) }
+    XCTAssertEqual(report.removedThumbnailRows, 3)
+    for original in originals { XCTAssertEqual(try cache.thumbnails(original: original), []) }
   }
 
   func testOriginalsByRecencyDropTheirVariantsAndOrphanedThumbnails() throws {
@@ -92,7 +93,7 @@ final class GCTests: StoreTestCase {
       let original = try addOriginal(index)
       clock.advance(1)
       let thumbnail = try cache.putBlob(randomBytes(5_000))
-      try cache.recordVariant(
+      try cache.recordThumbnail(
         original: original, specKey: "w=100", thumbnail: thumbnail, width: 100,
         height: 100, format: .webp, bytes: 5_000)
       originals.append(original)
@@ -104,9 +105,9 @@ final class GCTests: StoreTestCase {
     XCTAssertEqual(report.removedOriginals, ByteTally(count: 1, bytes: 10_000))
     XCTAssertEqual(report.removedThumbnails, ByteTally(count: 1, bytes: 5_000))
     XCTAssertEqual(report.bytesAfter, 30_000)
-    XCTAssertNil(try cache.source(forURL: "https://a/0"))
-    XCTAssertEqual(try cache.variants(original: originals[0]), [])
-    XCTAssertEqual(try cache.variants(original: originals[1]).count, 1)
+    XCTAssertNil(try cache.original(forURL: "https://a/0"))
+    XCTAssertEqual(try cache.thumbnails(original: originals[0]), [])
+    XCTAssertEqual(try cache.thumbnails(original: originals[1]).count, 1)
     XCTAssertTrue(try cache.verify(repair: false).isClean)
   }
 
@@ -116,8 +117,8 @@ final class GCTests: StoreTestCase {
     try addOriginal(1)
     let report = try cache.gc(maxBytes: nil, maxAge: 5 * 86_400)
     XCTAssertEqual(report.removedOriginals.count, 1)
-    XCTAssertNil(try cache.source(forURL: "https://a/0"))
-    XCTAssertNotNil(try cache.source(forURL: "https://a/1"))
+    XCTAssertNil(try cache.original(forURL: "https://a/0"))
+    XCTAssertNotNil(try cache.original(forURL: "https://a/1"))
   }
 
   func testUnreferencedBlobsGoFirst() throws {
@@ -131,7 +132,7 @@ final class GCTests: StoreTestCase {
     XCTAssertEqual(report.removedStaging, ByteTally(count: 1, bytes: 700))
     XCTAssertEqual(try stagingFiles(), [])
     XCTAssertFalse(cache.hasBlob(stray))
-    XCTAssertNotNil(try cache.source(forURL: "https://a/0"))
+    XCTAssertNotNil(try cache.original(forURL: "https://a/0"))
   }
 }
 
@@ -142,7 +143,7 @@ final class GCGraceTests: StoreTestCase {
     var digests: [Digest] = []
     for index in 0..<4 {
       let digest = try cache.putBlob(randomBytes(10_000))
-      try cache.recordSource(
+      try cache.recordOriginal(
         url: "https://a/\(index)", original: digest, format: .png, bytes: 10_000)
       digests.append(digest)
     }

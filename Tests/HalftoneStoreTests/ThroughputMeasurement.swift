@@ -43,7 +43,7 @@ final class ThroughputMeasurement: StoreTestCase {
     let digests = blobs.prefix(1_300).map(Digest.of)
     var start = Date()
     for (index, url) in urls.enumerated() {
-      try cache.recordSource(
+      try cache.recordOriginal(
         url: url, original: digests[index % digests.count], format: .jpeg, bytes: 100_000)
     }
     let recordsPerSecond = Double(urls.count) / Date().timeIntervalSince(start)
@@ -51,7 +51,7 @@ final class ThroughputMeasurement: StoreTestCase {
     let lookups = 100_000
     start = Date()
     var hits = 0
-    for index in 0..<lookups where try cache.source(forURL: urls[index % urls.count]) != nil {
+    for index in 0..<lookups where try cache.original(forURL: urls[index % urls.count]) != nil {
       hits += 1
     }
     let lookupsPerSecond = Double(lookups) / Date().timeIntervalSince(start)
@@ -61,7 +61,7 @@ final class ThroughputMeasurement: StoreTestCase {
     let threadLookups = 25_000
     DispatchQueue.concurrentPerform(iterations: 4) { worker in
       for index in 0..<threadLookups {
-        _ = try? cache.source(forURL: urls[(index * 4 + worker) % urls.count])
+        _ = try? cache.original(forURL: urls[(index * 4 + worker) % urls.count])
       }
     }
     let parallelLookupsPerSecond = Double(4 * threadLookups) / Date().timeIntervalSince(start)

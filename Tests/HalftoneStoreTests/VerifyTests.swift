@@ -6,7 +6,7 @@ final class VerifyTests: StoreTestCase {
   func testCleanCacheVerifiesClean() throws {
     let cache = try openCache()
     let digest = try cache.putBlob(randomBytes(10_000))
-    try cache.recordSource(url: "https://a/1.jpg", original: digest, format: .jpeg, bytes: 10_000)
+    try cache.recordOriginal(url: "https://a/1.jpg", original: digest, format: .jpeg, bytes: 10_000)
     let report = try cache.verify(repair: false)
     XCTAssertTrue(report.isClean, "\(report)")
     XCTAssertEqual(report.checked, ByteTally(count: 1, bytes: 10_000))
@@ -19,8 +19,8 @@ final class VerifyTests: StoreTestCase {
     let originalDigest = try cache.putBlob(original)
     let thumbnailDigest = try cache.putBlob(thumbnail)
     let url = "https://a.example/photo.jpg"
-    try cache.recordSource(url: url, original: originalDigest, format: .jpeg, bytes: 20_000)
-    try cache.recordVariant(
+    try cache.recordOriginal(url: url, original: originalDigest, format: .jpeg, bytes: 20_000)
+    try cache.recordThumbnail(
       original: originalDigest, specKey: "w=100", thumbnail: thumbnailDigest, width: 100,
       height: 100, format: .jpeg, bytes: 2_000)
 
@@ -33,18 +33,19 @@ final class VerifyTests: StoreTestCase {
     try handle.write(contentsOf: Data([byte[0] ^ 0x10]))
     try handle.close()
     XCTAssertNotNil(
-      try cache.variant(original: originalDigest, specKey: "w=100"),
+      try cache.thumbnail(original: originalDigest, specKey: "w=100"),
       "before verify, the damage is invisible to a plain lookup")
 
     let report = try cache.verify(repair: true)
     XCTAssertEqual(report.corrupt, [thumbnailDigest])
     XCTAssertFalse(report.isClean)
-    XCTAssertNil(try cache.variant(original: originalDigest, specKey: "w=100"))
+    XCTAssertNil(try cache.thumbnail(original: originalDigest, specKey: "w=100"))
     XCTAssertNil(try cache.readBlob(thumbnailDigest))
     XCTAssertEqual(try cache.stats().quarantined.count, 1)
-    XCTAssertEqual(try cache.stats().variantRows, 0, "the row was dropped, so it is fetched again")
+    XCTAssertEqual(
+      try cache.stats().thumbnailRows, 0, "the row was dropped, so it is fetched again")
     // The untouched original still serves.
-    XCTAssertEqual(try cache.source(forURL: url)?.original, originalDigest)
+    XCTAssertEqual(try cache.original(forURL: url)?.original, originalDigest)
     XCTAssertEqual(try cache.readBlob(originalDigest), original)
 
     let again = try cache.verify(repair: false)
@@ -59,8 +60,8 @@ final class VerifyTests: StoreTestCase {
     let cache = try openCache()
     let original = try cache.putBlob(randomBytes(1_000))
     let thumbnail = try cache.putBlob(randomBytes(100))
-    try cache.recordSource(url: "https://a/x", original: original, format: .png, bytes: 1_000)
-    try cache.recordVariant(
+    try cache.recordOriginal(url: "https://a/x", original: original, format: .png, bytes: 1_000)
+    try cache.recordThumbnail(
       original: original, specKey: "k", thumbnail: thumbnail, width: 1, height: 1, format: .png,
       bytes: 100)
     try FileManager.default.removeItem(at: XCTUnwrap(cache.blobURL(original)))
@@ -68,13 +69,13 @@ final class VerifyTests: StoreTestCase {
 
     let report = try cache.verify(repair: false)
     XCTAssertEqual(report.danglingSources, ["https://a/x"])
-    XCTAssertEqual(report.danglingVariants, [VariantKey(original: original, specKey: "k")])
+    XCTAssertEqual(report.danglingVariants, [ThumbnailKey(original: original, specKey: "k")])
     XCTAssertEqual(try cache.stats().sourceURLs, 1, "without repair nothing is removed")
 
     let repaired = try cache.verify(repair: true)
     XCTAssertEqual(repaired.problemCount, 2)
     XCTAssertEqual(try cache.stats().sourceURLs, 0)
-    XCTAssertEqual(try cache.stats().variantRows, 0)
+    XCTAssertEqual(try cache.stats().thumbnailRows, 0)
     XCTAssertTrue(try cache.verify(repair: false).isClean)
   }
 

@@ -49,12 +49,12 @@ final class PrefetchDiskFullTests: XCTestCase {
     // What was reported stored is there, whole, and decodes.
     let thumbnailer = Thumbnailer()
     for outcome in stored {
-      let digest = try XCTUnwrap(outcome.thumbnail.flatMap(Digest.init(hex:)))
+      let digest = try XCTUnwrap(outcome.thumbnail?.digest)
       let bytes = try XCTUnwrap(bench.cache.readBlob(digest), outcome.url)
       XCTAssertEqual(Digest.of(bytes), digest)
       let info = try thumbnailer.probe(bytes)
       XCTAssertEqual([info.width, info.height], [320, 240])
-      let original = try XCTUnwrap(outcome.original.flatMap(Digest.init(hex:)))
+      let original = try XCTUnwrap(outcome.original?.digest)
       XCTAssertTrue(bench.cache.hasBlob(original))
     }
     let report = try bench.cache.verify(repair: false)

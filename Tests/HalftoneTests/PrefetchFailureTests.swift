@@ -76,7 +76,7 @@ final class PrefetchFailureTests: XCTestCase {
     let verify = try bench.cache.verify(repair: false)
     XCTAssertTrue(verify.isClean, "\(verify)")
     XCTAssertEqual(verify.checked.count, 4, "\(verify)")
-    let truncated = try XCTUnwrap(try bench.cache.sourceStatus(forURL: o.url("/truncated.jpg")))
+    let truncated = try XCTUnwrap(try bench.cache.originalStatus(forURL: o.url("/truncated.jpg")))
     XCTAssertEqual(truncated.lastErrorKind, .corruptImage)
   }
 }

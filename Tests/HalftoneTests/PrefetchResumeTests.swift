@@ -63,9 +63,9 @@ final class PrefetchResumeTests: XCTestCase {
     XCTAssertEqual(run.summary.ok, 11, "\(run.outcomes)")
     XCTAssertEqual(bench.origin.requestCount("/same.jpg"), 1)
     XCTAssertEqual(bench.origin.requestCount("/copy.jpg"), 1)
-    XCTAssertEqual(Set(run.outcomes.compactMap(\.original)).count, 1)
+    XCTAssertEqual(Set(run.outcomes.compactMap(\.original?.digest)).count, 1)
     // 10 distinct sizes of one original, and the copy's 200×150 equals the first one's.
-    XCTAssertEqual(Set(run.outcomes.compactMap(\.thumbnail)).count, 10)
+    XCTAssertEqual(Set(run.outcomes.compactMap(\.thumbnail?.digest)).count, 10)
     let verify = try bench.cache.verify(repair: false)
     XCTAssertTrue(verify.isClean)
     XCTAssertEqual(verify.checked.count, 11)

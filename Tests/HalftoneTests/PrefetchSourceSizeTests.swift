@@ -20,7 +20,7 @@ final class PrefetchSourceSizeTests: XCTestCase {
 
     let (summary, _) = try await bench.run()
     XCTAssertEqual(summary.ok, 1)
-    let source = try XCTUnwrap(bench.cache.source(forURL: url))
+    let source = try XCTUnwrap(bench.cache.original(forURL: url))
     XCTAssertEqual([source.width, source.height], [1200, 900])
     XCTAssertEqual(source.bytes, tiff.count)
   }

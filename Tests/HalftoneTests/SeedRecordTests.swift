@@ -43,17 +43,17 @@ final class SeedRecordTests: XCTestCase {
     XCTAssertEqual(summary.ok, 1, "\(outcomes)")
     let outcome = try XCTUnwrap(outcomes.one(url: url))
     XCTAssertEqual(outcome.status, .ok, "\(outcome)")
-    XCTAssertEqual(outcome.width, 640)
-    XCTAssertEqual(outcome.height, 480)
-    XCTAssertEqual(outcome.format, "jpeg")
-    XCTAssertEqual(outcome.fetchedURL, bench.origin.url(Self.seedPath))
+    XCTAssertEqual(outcome.thumbnail?.width, 640)
+    XCTAssertEqual(outcome.thumbnail?.height, 480)
+    XCTAssertEqual(outcome.thumbnail?.format, "jpeg")
+    XCTAssertEqual(outcome.original?.url, bench.origin.url(Self.seedPath))
     XCTAssertEqual(
-      outcome.sourceUrl,
+      outcome.sourceURL,
       "https://www.usatoday.com/story/tech/2019/12/17/face-recognition/2680483001/")
     XCTAssertEqual(bench.origin.requestCount(target: Self.seedPath), 1)
     XCTAssertEqual(bench.origin.requestCount(target: Self.seedPath + Self.seedQuery), 0)
 
-    let digest = try XCTUnwrap(Digest(hex: outcome.thumbnail ?? ""))
+    let digest = try XCTUnwrap(outcome.thumbnail?.digest)
     let thumbnail = try Reference.decode(try XCTUnwrap(try bench.cache.readBlob(digest)))
     XCTAssertEqual(thumbnail.width, 640)
     XCTAssertEqual(thumbnail.height, 480)
@@ -61,7 +61,7 @@ final class SeedRecordTests: XCTestCase {
       master, region: PixelRect(x: 175, y: 0, width: 3104, height: 2328), width: 640, height: 480)
     XCTAssertGreaterThanOrEqual(try psnr(thumbnail, reference), 30)
     // The original is stored too, under its own digest.
-    let original = try XCTUnwrap(Digest(hex: outcome.original ?? ""))
+    let original = try XCTUnwrap(outcome.original?.digest)
     XCTAssertEqual(try bench.cache.readBlob(original), master)
   }
 
@@ -79,11 +79,11 @@ final class SeedRecordTests: XCTestCase {
     let (_, outcomes) = try await bench.run()
     let outcome = try XCTUnwrap(outcomes.one(url: url))
     XCTAssertEqual(outcome.status, .ok, "\(outcome)")
-    XCTAssertEqual(outcome.fetchedURL, url)
-    XCTAssertEqual(outcome.width, 640)
-    XCTAssertEqual(outcome.height, 480)
+    XCTAssertEqual(outcome.original?.url, url)
+    XCTAssertEqual(outcome.thumbnail?.width, 640)
+    XCTAssertEqual(outcome.thumbnail?.height, 480)
     let thumbnail = try Reference.decode(
-      try XCTUnwrap(try bench.cache.readBlob(XCTUnwrap(Digest(hex: outcome.thumbnail ?? "")))))
+      try XCTUnwrap(try bench.cache.readBlob(XCTUnwrap(outcome.thumbnail?.digest))))
     XCTAssertGreaterThanOrEqual(try psnr(thumbnail, try Reference.decode(served)), 30)
   }
 

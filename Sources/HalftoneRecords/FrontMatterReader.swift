@@ -3,10 +3,10 @@ import Foundation
 /// A Markdown-style record: YAML front matter between a first line `---` and the next `---` line.
 /// Reading stops at the closing line, so the body (however long, whatever it contains, `---` lines
 /// included) is never read or parsed.
-final class FrontMatterSource: RecordSource {
+final class FrontMatterReader: RecordFileReader {
   private let reader: LineReader
   private let extractor: RecordExtractor
-  private var yaml: RecordSource?
+  private var yaml: RecordFileReader?
   private var started = false
 
   init(reader: LineReader, extractor: RecordExtractor) {
@@ -25,7 +25,7 @@ final class FrontMatterSource: RecordSource {
     return yaml?.next()
   }
 
-  private func readFrontMatter() -> Result<RecordSource, RecordProblem> {
+  private func readFrontMatter() -> Result<RecordFileReader, RecordProblem> {
     guard let first = reader.next() else {
       return .failure(
         problem("the file is empty; expected YAML front matter between `---` lines", 1))
@@ -48,7 +48,7 @@ final class FrontMatterSource: RecordSource {
       case .failure(let problem): return .failure(problem)
       case .success(let (text, number)):
         if Self.isDelimiter(text) {
-          let source = YAMLDocumentSource(
+          let source = YAMLDocumentReader(
             text: lines.joined(separator: "\n"), lineOffset: opening,
             description: "YAML front matter", extractor: extractor)
           return .success(source)

@@ -1,11 +1,11 @@
 /// One open input (a file or standard input) handing out its items one at a time.
-protocol RecordSource: AnyObject {
+protocol RecordFileReader: AnyObject {
   /// The next item, or nil when the input is exhausted.
   func next() -> RecordItem?
 }
 
 /// A source that yields a fixed, short list of items (a problem opening a file, say).
-final class FixedSource: RecordSource {
+final class FixedRecordReader: RecordFileReader {
   private var queue: ItemQueue
 
   init(_ items: [RecordItem]) {

@@ -1,6 +1,6 @@
 /// Image encodings Halftone reads, recognised from their magic bytes (never from names or
 /// Content-Type headers, which lie).
-public enum SourceFormat: String, Sendable, Codable, CaseIterable, Hashable {
+public enum ImageFormat: String, Sendable, Codable, CaseIterable, Hashable {
   case jpeg, png, webp, gif, tiff, heif, avif
 
   /// The IANA media type, for Content-Type headers.
@@ -18,7 +18,7 @@ public enum SourceFormat: String, Sendable, Codable, CaseIterable, Hashable {
 
   /// Recognises an image from its first bytes; `nil` when the bytes are not a supported image
   /// (HTML error pages, empty bodies, PDFs, SVG…).
-  public static func sniff<Bytes: Collection>(_ bytes: Bytes) -> SourceFormat?
+  public static func sniff<Bytes: Collection>(_ bytes: Bytes) -> ImageFormat?
   where Bytes.Element == UInt8 {
     let head = Array(bytes.prefix(32))
     func starts(_ magic: [UInt8], at offset: Int = 0) -> Bool {

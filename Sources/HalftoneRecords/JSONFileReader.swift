@@ -3,7 +3,7 @@ import Foundation
 /// A `.json` file: one article object, or an array of them. The file is read whole (it is bounded
 /// by `RecordLimits.maxFileBytes`), but array elements are parsed one at a time, so a broken
 /// element is reported at its own line and the others are still read.
-final class JSONFileSource: RecordSource {
+final class JSONFileReader: RecordFileReader {
   private let bytes: [UInt8]
   private var splitter: JSONTopLevelSplitter
   private let extractor: RecordExtractor

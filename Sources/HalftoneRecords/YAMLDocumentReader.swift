@@ -4,7 +4,7 @@ import Yams
 /// The records in a YAML text: each document is an article (or a list of articles). Documents are
 /// composed one at a time as items are asked for. Used for `.yaml` files, front matter and YAML on
 /// standard input.
-final class YAMLDocumentSource: RecordSource {
+final class YAMLDocumentReader: RecordFileReader {
   private let text: String
   /// File line of the text's first line, minus one.
   private let lineOffset: Int

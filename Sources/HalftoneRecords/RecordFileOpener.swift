@@ -1,17 +1,17 @@
 import Foundation
 
-/// Opens the right `RecordSource` for a file or standard input. Nothing here throws: a file that
+/// Opens the right `RecordFileReader` for a file or standard input. Nothing here throws: a file that
 /// cannot be opened becomes a source yielding one problem, so the stream goes on.
-enum SourceOpener {
+enum RecordFileOpener {
   /// What standard input is called in locations.
   static let standardInputName = "<stdin>"
 
   static func open(_ path: WalkedPath, standardInput: FileHandle, limits: RecordLimits)
-    -> RecordSource
+    -> RecordFileReader
   {
     switch path {
     case .problem(let problem):
-      return FixedSource([.problem(problem)])
+      return FixedRecordReader([.problem(problem)])
     case .standardInput:
       let extractor = RecordExtractor(file: standardInputName, limits: limits)
       let reader = LineReader(
@@ -30,7 +30,7 @@ enum SourceOpener {
   }
 
   private static func open(_ descriptor: Int32, format: RecordFormat?, extractor: RecordExtractor)
-    -> RecordSource
+    -> RecordFileReader
   {
     let limits = extractor.limits
     func reader() -> LineReader {
@@ -38,8 +38,8 @@ enum SourceOpener {
     }
     switch format {
     case nil: return sniffed(reader(), extractor: extractor)
-    case .jsonLines: return JSONLinesSource(reader: reader(), extractor: extractor)
-    case .frontMatter: return FrontMatterSource(reader: reader(), extractor: extractor)
+    case .jsonLines: return JSONLinesReader(reader: reader(), extractor: extractor)
+    case .frontMatter: return FrontMatterReader(reader: reader(), extractor: extractor)
     case .json, .yaml:
       let result = FileInput.readAll(descriptor, limit: limits.maxFileBytes)
       close(descriptor)
@@ -50,7 +50,7 @@ enum SourceOpener {
         return failure(error.message(for: kind), file: extractor.file)
       case .success(let read): bytes = read
       }
-      if format == .json { return JSONFileSource(bytes: bytes, extractor: extractor) }
+      if format == .json { return JSONFileReader(bytes: bytes, extractor: extractor) }
       return yamlSource(bytes, lineOffset: 0, extractor: extractor)
     }
   }
@@ -58,30 +58,31 @@ enum SourceOpener {
   /// Input whose format is unknown (standard input, or a file given by name with an unknown
   /// extension): JSON Lines if the first non-blank character is `{` or `[`; YAML front matter if
   /// the first non-blank line is `---`; otherwise YAML documents.
-  private static func sniffed(_ reader: LineReader, extractor: RecordExtractor) -> RecordSource {
+  private static func sniffed(_ reader: LineReader, extractor: RecordExtractor) -> RecordFileReader
+  {
     while let line = reader.next() {
       guard case .text(let bytes, let number) = line else {
         reader.pushBack(line)
-        return JSONLinesSource(reader: reader, extractor: extractor)  // reports the failure
+        return JSONLinesReader(reader: reader, extractor: extractor)  // reports the failure
       }
       guard let first = bytes.first(where: { !JSONText.isWhitespace($0) }) else { continue }
       reader.pushBack(line)
       if first == UInt8(ascii: "{") || first == UInt8(ascii: "[") {
-        return JSONLinesSource(reader: reader, extractor: extractor)
+        return JSONLinesReader(reader: reader, extractor: extractor)
       }
-      if let text = String(bytes: bytes, encoding: .utf8), FrontMatterSource.isDelimiter(text) {
-        return FrontMatterSource(reader: reader, extractor: extractor)
+      if let text = String(bytes: bytes, encoding: .utf8), FrontMatterReader.isDelimiter(text) {
+        return FrontMatterReader(reader: reader, extractor: extractor)
       }
       return yamlSource(reading: reader, firstLine: number, extractor: extractor)
     }
-    return FixedSource([])
+    return FixedRecordReader([])
   }
 
   /// YAML read from `reader` to its end (bounded), starting at file line `firstLine`.
   private static func yamlSource(
     reading reader: LineReader, firstLine: Int, extractor: RecordExtractor
   )
-    -> RecordSource
+    -> RecordFileReader
   {
     var bytes: [UInt8] = []
     let limit = extractor.limits.maxFileBytes
@@ -106,17 +107,17 @@ enum SourceOpener {
   }
 
   private static func yamlSource(_ bytes: [UInt8], lineOffset: Int, extractor: RecordExtractor)
-    -> RecordSource
+    -> RecordFileReader
   {
     guard let text = String(bytes: bytes, encoding: .utf8) else {
       return failure("the file is not valid UTF-8 text", file: extractor.file, line: 0)
     }
-    return YAMLDocumentSource(
+    return YAMLDocumentReader(
       text: text, lineOffset: lineOffset, description: "YAML", extractor: extractor)
   }
 
-  private static func failure(_ message: String, file: String, line: Int = 0) -> RecordSource {
-    FixedSource([
+  private static func failure(_ message: String, file: String, line: Int = 0) -> RecordFileReader {
+    FixedRecordReader([
       .problem(RecordProblem(message: message, location: RecordLocation(file: file, line: line)))
     ])
   }

@@ -2,7 +2,7 @@ import Foundation
 
 /// JSON Lines: one record a line (an object; a line holding an array is read as several records),
 /// blank lines skipped. Read line by line, so memory does not grow with the file.
-final class JSONLinesSource: RecordSource {
+final class JSONLinesReader: RecordFileReader {
   private let reader: LineReader
   private let extractor: RecordExtractor
   private var queue = ItemQueue()

@@ -3,13 +3,15 @@ import Logging
 import NIOCore
 import NIOHTTPTypesHTTP1
 
-/// Hummingbird's HTTP/1.1 child channel with a `HotBlobChannelHandler` in its pipeline.
+/// Hummingbird's HTTP/1.1 child channel with Halftone's handlers in its pipeline: a
+/// `ConnectionEndHandler` first (so a request's work can stop when its client hangs up), and
+/// with the fast path on, a `HotBlobChannelHandler`.
 ///
 /// Not through `HTTP1Channel.Configuration.additionalChannelHandlers`, which go after the
 /// conversion to swift-http-types: the handler sits right after NIO's HTTP/1 codec, so a hot
 /// blob costs no conversion of its request or answer. The pipeline is:
 ///
-///     NIO HTTP/1 decoder/encoder → HotBlobChannelHandler → HTTP1ToHTTPServerCodec
+///     ConnectionEndHandler → NIO HTTP/1 decoder/encoder → HotBlobChannelHandler → HTTP1ToHTTPServerCodec
 ///       → HTTPConnectionStateHandler → NIOAsyncChannel (Hummingbird's request loop)
 ///
 /// `HTTPConnectionStateHandler` then sees only the requests Hummingbird answers. That is right
@@ -19,11 +21,12 @@ import NIOHTTPTypesHTTP1
 ///
 /// Pipelining is not handled by NIO here (Hummingbird turns `HTTPServerPipelineHandler` off and
 /// answers a connection's requests one by one); `HotBlobChannelHandler` keeps the order itself.
-struct HotBlobServerChannel: ServerChildChannel {
+struct HalftoneServerChannel: ServerChildChannel {
   typealias Value = HTTP1Channel.Value
 
   let http1: HTTP1Channel
-  let fastPath: HotBlobFastPath
+  /// `nil`: every request goes to Hummingbird (which then keeps the idle timeout itself).
+  let fastPath: HotBlobFastPath?
   let idleTimeout: TimeAmount?
 
   func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
@@ -31,10 +34,13 @@ struct HotBlobServerChannel: ServerChildChannel {
     let idleTimeout = self.idleTimeout
     return http1.setup(channel: channel, logger: logger).flatMapThrowing { value in
       let pipeline = channel.pipeline.syncOperations
-      let codec = try pipeline.handler(type: HTTP1ToHTTPServerCodec.self)
-      try pipeline.addHandler(
-        HotBlobChannelHandler(fastPath: fastPath, idleTimeout: idleTimeout),
-        position: .before(codec))
+      try pipeline.addHandler(ConnectionEndHandler(), position: .first)
+      if let fastPath {
+        let codec = try pipeline.handler(type: HTTP1ToHTTPServerCodec.self)
+        try pipeline.addHandler(
+          HotBlobChannelHandler(fastPath: fastPath, idleTimeout: idleTimeout),
+          position: .before(codec))
+      }
       return value
     }
   }
@@ -45,17 +51,18 @@ struct HotBlobServerChannel: ServerChildChannel {
 }
 
 extension HTTPServerBuilder {
-  /// HTTP/1.1 as `.http1(configuration:)` builds it, with hot blobs answered on the event loop
-  /// (and the configuration's idle timeout kept by the fast-path handler).
+  /// HTTP/1.1 as `.http1(configuration:)` builds it, with Halftone's handlers; with `fastPath`,
+  /// hot blobs are answered on the event loop (and the configuration's idle timeout is kept by
+  /// the fast-path handler).
   static func http1(
-    configuration: HTTP1Channel.Configuration, hotBlobs fastPath: HotBlobFastPath
+    configuration: HTTP1Channel.Configuration, hotBlobs fastPath: HotBlobFastPath?
   ) -> HTTPServerBuilder {
     var withoutTimeout = configuration
-    withoutTimeout.idleTimeout = nil
+    if fastPath != nil { withoutTimeout.idleTimeout = nil }
     let hummingbird = withoutTimeout
     let idleTimeout = configuration.idleTimeout
     return HTTPServerBuilder { responder in
-      HotBlobServerChannel(
+      HalftoneServerChannel(
         http1: HTTP1Channel(responder: responder, configuration: hummingbird),
         fastPath: fastPath, idleTimeout: idleTimeout)
     }

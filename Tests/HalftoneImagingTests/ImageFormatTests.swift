@@ -3,7 +3,7 @@ import HalftoneTestSupport
 import XCTest
 
 /// Every accepted input format renders the right region, in sRGB, at the exact size.
-final class SourceFormatTests: XCTestCase {
+final class ImageFormatTests: XCTestCase {
   static let size = (width: 900, height: 600)
   static let region = PixelRect(x: 150, y: 60, width: 640, height: 480)
 
@@ -15,7 +15,7 @@ final class SourceFormatTests: XCTestCase {
   }
 
   func render(
-    _ master: Data, region: PixelRect = SourceFormatTests.region, width: Int = 320,
+    _ master: Data, region: PixelRect = ImageFormatTests.region, width: Int = 320,
     height: Int = 240, format: OutputFormat = .png
   ) throws -> VipsImage {
     let plan = ThumbnailPlan(
@@ -27,7 +27,7 @@ final class SourceFormatTests: XCTestCase {
   }
 
   func assertMatches(
-    _ master: Data, format: SourceFormat, atLeast minimum: Double, file: StaticString = #filePath,
+    _ master: Data, format: ImageFormat, atLeast minimum: Double, file: StaticString = #filePath,
     line: UInt = #line
   ) throws {
     XCTAssertEqual(try Thumbnailer().probe(master).format, format, file: file, line: line)
