@@ -72,9 +72,9 @@ final class OnDemandRenderer: Sendable {
     defer { waiting.withLock { $0 -= 1 } }
     do {
       let jobs = self.jobs
-      return try await Deadline.run(seconds: deadline, onExpiry: { jobs.detach(key) }) {
-        try await jobs.run(key) { try await self.job(spec) }
-      }
+      return try await Deadline.run(
+        seconds: deadline, onExpiry: { jobs.detach(key) },
+        { try await jobs.run(key) { try await self.job(spec) } })
     } catch let error as APIError {
       throw error
     } catch is DeadlineExceeded {
@@ -114,7 +114,9 @@ final class OnDemandRenderer: Sendable {
   private func run(_ spec: ThumbnailSpec) async throws -> ThumbnailRecord {
     do {
       let resolved = try await pipeline.thumbnail(for: spec)
-      counts.withLock { resolved.madeNow ? ($0.rendered += 1) : ($0.cached += 1) }
+      counts.withLock { counts in
+        if resolved.madeNow { counts.rendered += 1 } else { counts.cached += 1 }
+      }
       metrics.recordOnDemand(resolved.madeNow ? "rendered" : "cached")
       return resolved.thumbnail
     } catch {
