@@ -28,6 +28,10 @@ final class RawHTTPConnection: @unchecked Sendable {
       fd: try await RawHTTPClient.onOwnThread { try RawHTTPClient.connect(port: port) })
   }
 
+  /// Closes both directions of the connection, as a client that gives up does (the server reads
+  /// the end of its input).
+  func hangUp() { shutdown(fd, Int32(SHUT_RDWR)) }
+
   /// Writes `bytes` at once (several requests in one write are pipelined).
   func send(_ bytes: Data) async throws {
     let fd = self.fd
