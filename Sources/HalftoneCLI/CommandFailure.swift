@@ -3,7 +3,7 @@ import HalftoneCore
 
 /// The version printed by `halftone --version` and sent in the User-Agent.
 enum HalftoneVersion {
-  static let string = "0.1.0"
+  static let string = "0.2.0"
 }
 
 /// A failure a subcommand reports to the user: the error kind and a message on stderr, then an
