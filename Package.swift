@@ -2,10 +2,12 @@
 import PackageDescription
 
 // One target per stage of the flow: records → spec → fetch → store → thumbnail → store → serve.
-// C lives only in CHalftone (and the two system-library module maps it builds on).
+// Production C lives only in CHalftone (and the two system-library module maps it builds on); the
+// tests' fixtures have their own, CHalftoneTestShim.
 let package = Package(
   name: "Halftone",
-  platforms: [.macOS(.v14)],
+  // macOS 15: `Locked` (HalftoneCore) is built on Synchronization.Mutex.
+  platforms: [.macOS(.v15)],
   products: [
     .executable(name: "halftone", targets: ["HalftoneCLI"]),
     .library(name: "Halftone", targets: ["Halftone"]),
@@ -36,7 +38,7 @@ let package = Package(
     // Non-variadic wrappers and macros Swift cannot call directly.
     .target(name: "CHalftone", dependencies: ["CVips", "CCurl"]),
 
-    // Vocabulary shared by every stage: error kinds as the report names them.
+    // Vocabulary shared by every stage: error kinds as the report names them, and the one lock.
     .target(name: "HalftoneCore"),
     .target(name: "HalftoneRecords", dependencies: ["HalftoneCore", "Yams"]),
     .target(name: "HalftoneSpec", dependencies: ["HalftoneCore"]),
@@ -60,7 +62,7 @@ let package = Package(
     .target(
       name: "HalftoneServer",
       dependencies: [
-        "Halftone",
+        "Halftone", "HalftoneCore",
         .product(name: "Hummingbird", package: "hummingbird"),
         .product(name: "HummingbirdCore", package: "hummingbird"),
         .product(name: "NIOCore", package: "swift-nio"),
@@ -77,7 +79,7 @@ let package = Package(
     .executableTarget(
       name: "HalftoneCLI",
       dependencies: [
-        "Halftone", "HalftoneServer",
+        "Halftone", "HalftoneCore", "HalftoneServer",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
@@ -85,9 +87,12 @@ let package = Package(
     // Shared by the tests: fixture images made with libvips, a fault-injecting origin server.
     .target(
       name: "HalftoneTestSupport",
-      dependencies: ["HalftoneImaging", "HalftoneCore"],
+      dependencies: ["HalftoneImaging", "HalftoneCore", "CHalftoneTestShim"],
       path: "Tests/HalftoneTestSupport"
     ),
+    // The tests' libvips wrappers (generators, arithmetic, HEIC/GIF/TIFF savers): not production C.
+    .target(
+      name: "CHalftoneTestShim", dependencies: ["CHalftone"], path: "Tests/CHalftoneTestShim"),
     .testTarget(name: "HalftoneSpecTests", dependencies: ["HalftoneSpec"]),
     .testTarget(name: "HalftoneRecordsTests", dependencies: ["HalftoneRecords"]),
     .testTarget(name: "HalftoneImagingTests", dependencies: ["HalftoneImaging", "HalftoneTestSupport"]),

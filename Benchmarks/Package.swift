@@ -7,7 +7,8 @@ import PackageDescription
 // The end-to-end comparison with other tools is ./compare, not part of this package.
 let package = Package(
   name: "HalftoneBenchmarks",
-  platforms: [.macOS(.v14)],
+  // As the Halftone package: macOS 15, for Synchronization.Mutex.
+  platforms: [.macOS(.v15)],
   dependencies: [
     .package(name: "Halftone", path: ".."),
     // ordo-one/benchmark (formerly package-benchmark, whose identifier it now warns about). Naming
@@ -26,10 +27,15 @@ let package = Package(
         .product(name: "HalftoneSpec", package: "Halftone"),
         .product(name: "HalftoneImaging", package: "Halftone"),
         .product(name: "HalftoneStore", package: "Halftone"),
+        "CBenchInputs",
       ],
       path: "Halftone",
       plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
     ),
+    // The source images: Halftone's libvips wrapper has no generators, so the benchmarks make
+    // their own (libvips found with pkg-config, as the Halftone package finds it).
+    .systemLibrary(name: "CBenchVips", path: "tools/CBenchVips", pkgConfig: "vips"),
+    .target(name: "CBenchInputs", dependencies: ["CBenchVips"], path: "tools/CBenchInputs"),
     // The imaging work alone, without threads or async, for valgrind's callgrind (see its
     // header). Outside Benchmarks/<folder> so the benchmark plugin does not take it for a suite.
     .executableTarget(

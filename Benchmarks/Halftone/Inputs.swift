@@ -1,3 +1,4 @@
+import CBenchInputs
 import Foundation
 import HalftoneImaging
 
@@ -28,7 +29,7 @@ final class InputCache: @unchecked Sendable {
   static let shared = InputCache()
   private let lock = NSLock()
   private var encoded: [String: Data] = [:]
-  private var photos: [String: VipsImage] = [:]
+  private var photos: [String: PhotoLikeImage] = [:]
 
   func image(_ format: InputFormat, _ size: InputSize) throws -> Data {
     lock.lock()
@@ -38,19 +39,19 @@ final class InputCache: @unchecked Sendable {
     let photo = try photoLocked(size)
     let data: Data
     switch format {
-    case .jpeg: data = try photo.jpegData(quality: 90)
-    case .progressiveJPEG: data = try photo.jpegData(quality: 90, progressive: true)
-    case .png: data = try photo.pngData()
-    case .webp: data = try photo.webpData(quality: 90)
+    case .jpeg: data = try photo.encoded(HBENCH_JPEG, quality: 90)
+    case .progressiveJPEG: data = try photo.encoded(HBENCH_JPEG_PROGRESSIVE, quality: 90)
+    case .png: data = try photo.encoded(HBENCH_PNG)
+    case .webp: data = try photo.encoded(HBENCH_WEBP, quality: 90)
     }
     encoded[key] = data
     return data
   }
 
-  private func photoLocked(_ size: InputSize) throws -> VipsImage {
+  private func photoLocked(_ size: InputSize) throws -> PhotoLikeImage {
     if let photo = photos[size.rawValue] { return photo }
     let (width, height) = size.dimensions
-    let photo = try PhotoLikePattern.image(width: width, height: height).materialized()
+    let photo = try PhotoLikeImage(width: width, height: height)
     photos[size.rawValue] = photo
     return photo
   }
@@ -74,35 +75,44 @@ final class InputCache: @unchecked Sendable {
   }
 }
 
-/// A deterministic photo-like image: gradients, waves of several periods and a noise texture, so
-/// encoders and resamplers see structure at every scale (a flat image would flatter them all).
-enum PhotoLikePattern {
-  static func image(width: Int, height: Int) throws(VipsError) -> VipsImage {
-    let coordinates = try VipsImage.xyz(width: width, height: height)
-    let x = try coordinates.bands(0)
-    let y = try coordinates.bands(1)
-    let (w, h) = (Double(width), Double(height))
-    func wave(_ value: VipsImage, period: Double, cosine: Bool = false, amplitude: Double)
-      throws(VipsError) -> VipsImage
-    {
-      let angle = try value.linear(360 / period, 0)
-      return try (cosine ? angle.cosDegrees() : angle.sinDegrees()).linear(amplitude, 0)
+/// A deterministic photo-like image in memory, made by tools/CBenchInputs: gradients, waves of
+/// several periods and a noise texture, so encoders and resamplers see structure at every scale (a
+/// flat image would flatter them all). Halftone's libvips wrapper has no generators (production
+/// never makes images from nothing), so the benchmarks bring their own.
+final class PhotoLikeImage {
+  private let image: UnsafeMutablePointer<_VipsImage>
+
+  init(width: Int, height: Int) throws {
+    // Halftone's start-up: the same libvips settings as the thumbnailer runs with.
+    try VipsRuntime.ensureStarted()
+    guard let image = hbench_photo(Int32(width), Int32(height)) else {
+      throw Self.libvipsError("photo \(width)x\(height)")
     }
-    let detail =
-      try wave(x + y, period: 61, amplitude: 14) + wave(x, period: 43, cosine: true, amplitude: 10)
-    let red = try x.linear(60 / w, 110) + wave(x, period: 173, amplitude: 35)
-    let green = try y.linear(70 / h, 100) + wave(y, period: 97, cosine: true, amplitude: 30)
-    let blue = try x.linear(-50 / w, 130) + wave(x - y, period: 311, amplitude: 40)
-    // Noise is the slow part to generate: one 256 px tile, repeated.
-    let tile = 256
-    let noise = try VipsImage.bandjoin(
-      (1...3).map { (seed: Int) throws(VipsError) -> VipsImage in
-        try VipsImage.gaussianNoise(width: tile, height: tile, sigma: 6, seed: seed)
-      }
-    ).materialized()
-      .replicated(across: (width + tile - 1) / tile, down: (height + tile - 1) / tile)
-      .extractArea(x: 0, y: 0, width: width, height: height)
-    let colour = try VipsImage.bandjoin([red + detail, green + detail, blue + detail]) + noise
-    return try colour.cast(to: .uchar).reinterpreted(as: .srgb)
+    self.image = image
+  }
+
+  deinit { hbench_unref(image) }
+
+  /// The image encoded as Halftone's encoders would with their default options.
+  func encoded(_ format: HBenchFormat, quality: Int = 90) throws -> Data {
+    var bytes: UnsafeMutableRawPointer?
+    var length = 0
+    guard hbench_encode(image, format, Int32(quality), &bytes, &length) == 0, let bytes else {
+      throw Self.libvipsError("encode")
+    }
+    return Data(
+      bytesNoCopy: bytes, count: length,
+      deallocator: .custom { pointer, _ in
+        hbench_free(pointer)
+      })
+  }
+
+  private static func libvipsError(_ operation: String) -> VipsError {
+    var message = "unknown libvips error"
+    if let copy = hbench_error_copy() {
+      message = String(cString: copy)
+      hbench_free(copy)
+    }
+    return VipsError(operation: operation, message: message)
   }
 }

@@ -27,22 +27,6 @@ void hvips_unref(VipsImage *image) {
 
 void hvips_free(void *memory) { g_free(memory); }
 
-void hvips_thread_shutdown(void) { vips_thread_shutdown(); }
-
-int hvips_cache_size(void) { return vips_cache_get_size(); }
-
-static void *count_image(VipsObject *object, void *count, void *unused) {
-  (void)unused;
-  if (VIPS_IS_IMAGE(object)) *(long *)count += 1;
-  return NULL;
-}
-
-long hvips_live_image_count(void) {
-  long count = 0;
-  vips_object_map((VipsSListMap2Fn)count_image, &count, NULL);
-  return count;
-}
-
 // MARK: Loading and headers
 
 const char *hvips_find_loader(const void *bytes, size_t length) {
@@ -60,20 +44,11 @@ VipsImage *hvips_load_buffer(const void *bytes, size_t length, const char *optio
   return vips_image_new_from_buffer(bytes, length, options ? options : "", NULL);
 }
 
-VipsImage *hvips_new_from_memory_copy(
-  const void *pixels, size_t length, int width, int height, int bands, VipsBandFormat format) {
-  return vips_image_new_from_memory_copy(pixels, length, width, height, bands, format);
-}
-
 int hvips_width(VipsImage *image) { return vips_image_get_width(image); }
 int hvips_height(VipsImage *image) { return vips_image_get_height(image); }
-int hvips_bands(VipsImage *image) { return vips_image_get_bands(image); }
 VipsBandFormat hvips_format(VipsImage *image) { return vips_image_get_format(image); }
 VipsInterpretation hvips_interpretation(VipsImage *image) {
   return vips_image_get_interpretation(image);
-}
-VipsInterpretation hvips_guess_interpretation(VipsImage *image) {
-  return vips_image_guess_interpretation(image);
 }
 int hvips_has_alpha(VipsImage *image) { return vips_image_hasalpha(image) ? 1 : 0; }
 int hvips_orientation(VipsImage *image) { return vips_image_get_orientation(image); }
@@ -82,48 +57,14 @@ int hvips_has_icc_profile(VipsImage *image) {
   return vips_image_get_typeof(image, VIPS_META_ICC_NAME) != 0 ? 1 : 0;
 }
 
-int hvips_has_field(VipsImage *image, const char *name) {
-  return vips_image_get_typeof(image, name) != 0 ? 1 : 0;
-}
-
 int hvips_get_int(VipsImage *image, const char *name, int *value) {
   if (vips_image_get_typeof(image, name) == 0) return -1;
   return vips_image_get_int(image, name, value);
 }
 
-const char *hvips_get_string(VipsImage *image, const char *name) {
-  const char *value = NULL;
-  if (vips_image_get_typeof(image, name) == 0) return NULL;
-  if (vips_image_get_string(image, name, &value) != 0) {
-    vips_error_clear();
-    return NULL;
-  }
-  return value;
-}
-
-int hvips_page_count(VipsImage *image) { return vips_image_get_n_pages(image); }
-
 // MARK: Geometry
 
 int hvips_autorot(VipsImage *in, VipsImage **out) { return vips_autorot(in, out, NULL); }
-
-int hvips_rot(VipsImage *in, VipsImage **out, int degrees) {
-  VipsAngle angle;
-  switch (((degrees % 360) + 360) % 360) {
-  case 0: angle = VIPS_ANGLE_D0; break;
-  case 90: angle = VIPS_ANGLE_D90; break;
-  case 180: angle = VIPS_ANGLE_D180; break;
-  case 270: angle = VIPS_ANGLE_D270; break;
-  default:
-    vips_error("hvips_rot", "angle %d is not a multiple of 90", degrees);
-    return -1;
-  }
-  return vips_rot(in, out, angle, NULL);
-}
-
-int hvips_flip(VipsImage *in, VipsImage **out, int horizontal) {
-  return vips_flip(in, out, horizontal ? VIPS_DIRECTION_HORIZONTAL : VIPS_DIRECTION_VERTICAL, NULL);
-}
 
 int hvips_extract_area(VipsImage *in, VipsImage **out, int left, int top, int width, int height) {
   return vips_extract_area(in, out, left, top, width, height, NULL);
@@ -204,10 +145,6 @@ int hvips_embed_copy(VipsImage *in, VipsImage **out, int left, int top, int widt
   return vips_embed(in, out, left, top, width, height, "extend", VIPS_EXTEND_COPY, NULL);
 }
 
-int hvips_replicate(VipsImage *in, VipsImage **out, int across, int down) {
-  return vips_replicate(in, out, across, down, NULL);
-}
-
 int hvips_resize(VipsImage *in, VipsImage **out, double hscale, double vscale) {
   return vips_resize(in, out, hscale, "vscale", vscale, "kernel", VIPS_KERNEL_LANCZOS3, NULL);
 }
@@ -237,10 +174,6 @@ int hvips_copy_without_metadata(VipsImage *in, VipsImage **out) {
   for (int i = 0; fields && fields[i]; i++) vips_image_remove(*out, fields[i]);
   g_strfreev(fields);
   return 0;
-}
-
-int hvips_copy_interpretation(VipsImage *in, VipsImage **out, VipsInterpretation interpretation) {
-  return vips_copy(in, out, "interpretation", interpretation, NULL);
 }
 
 // MARK: Colour and format
@@ -277,54 +210,6 @@ int hvips_unpremultiply(VipsImage *in, VipsImage **out) {
   return vips_unpremultiply(in, out, NULL);
 }
 
-int hvips_extract_band(VipsImage *in, VipsImage **out, int band, int count) {
-  return vips_extract_band(in, out, band, "n", count, NULL);
-}
-
-int hvips_bandjoin(VipsImage **in, int count, VipsImage **out) {
-  return vips_bandjoin(in, out, count, NULL);
-}
-
-// MARK: Arithmetic
-
-int hvips_linear(VipsImage *in, VipsImage **out, const double *a, const double *b, int count) {
-  return vips_linear(in, out, (double *)a, (double *)b, count, NULL);
-}
-
-int hvips_math(VipsImage *in, VipsImage **out, VipsOperationMath operation) {
-  return vips_math(in, out, operation, NULL);
-}
-
-int hvips_add(VipsImage *left, VipsImage *right, VipsImage **out) {
-  return vips_add(left, right, out, NULL);
-}
-
-int hvips_subtract(VipsImage *left, VipsImage *right, VipsImage **out) {
-  return vips_subtract(left, right, out, NULL);
-}
-
-int hvips_multiply(VipsImage *left, VipsImage *right, VipsImage **out) {
-  return vips_multiply(left, right, out, NULL);
-}
-
-int hvips_avg(VipsImage *in, double *value) { return vips_avg(in, value, NULL); }
-
-int hvips_getpoint(VipsImage *in, int x, int y, double **values, int *count) {
-  return vips_getpoint(in, values, count, x, y, NULL);
-}
-
-// MARK: Generators
-
-int hvips_black(VipsImage **out, int width, int height, int bands) {
-  return vips_black(out, width, height, "bands", bands, NULL);
-}
-
-int hvips_xyz(VipsImage **out, int width, int height) { return vips_xyz(out, width, height, NULL); }
-
-int hvips_gaussnoise(VipsImage **out, int width, int height, double sigma, double mean, int seed) {
-  return vips_gaussnoise(out, width, height, "sigma", sigma, "mean", mean, "seed", seed, NULL);
-}
-
 // MARK: Savers
 
 int hvips_jpegsave(
@@ -348,12 +233,6 @@ int hvips_avifsave(
     effort, "strip", strip, NULL);
 }
 
-int hvips_heicsave(VipsImage *in, void **bytes, size_t *length, int quality, int strip) {
-  return vips_heifsave_buffer(
-    in, bytes, length, "Q", quality, "compression", VIPS_FOREIGN_HEIF_COMPRESSION_HEVC, "strip",
-    strip, NULL);
-}
-
 int hvips_pngsave(
   VipsImage *in, void **bytes, size_t *length, int compression, int bitdepth, int strip) {
   if (bitdepth > 0)
@@ -362,10 +241,3 @@ int hvips_pngsave(
   return vips_pngsave_buffer(in, bytes, length, "compression", compression, "strip", strip, NULL);
 }
 
-int hvips_gifsave(VipsImage *in, void **bytes, size_t *length) {
-  return vips_gifsave_buffer(in, bytes, length, NULL);
-}
-
-int hvips_tiffsave(VipsImage *in, void **bytes, size_t *length) {
-  return vips_tiffsave_buffer(in, bytes, length, NULL);
-}

@@ -82,18 +82,16 @@ struct BenchRunner: @unchecked Sendable {
   var threads: Int
   var repeats: Int
 
-  /// Per-run shared state: the next job to take and every thread's measurements.
-  private final class Shared: @unchecked Sendable {
-    let lock = NSLock()
+  /// Per-run state the threads share: the next job to take and every thread's measurements.
+  private struct Tally {
     var next = 0
     var latencies: [Double] = []
     var megapixels = 0.0
     var failures = 0
     var firstFailure: String?
 
-    func take(limit: Int) -> Int? {
-      lock.lock()
-      defer { lock.unlock() }
+    /// The next job below `limit`, or nil when all are taken.
+    mutating func take(limit: Int) -> Int? {
       guard next < limit else { return nil }
       next += 1
       return next - 1
@@ -108,7 +106,7 @@ struct BenchRunner: @unchecked Sendable {
       }
     }
 
-    let shared = Shared()
+    let shared = Locked(Tally())
     let total = corpus.images.count * repeats
     let done = DispatchGroup()
     let start = DispatchTime.now().uptimeNanoseconds
@@ -119,7 +117,7 @@ struct BenchRunner: @unchecked Sendable {
         var megapixels = 0.0
         var failures = 0
         var firstFailure: String?
-        while let job = shared.take(limit: total) {
+        while let job = shared.withLock({ $0.take(limit: total) }) {
           let image = corpus.images[job % corpus.images.count]
           let t0 = DispatchTime.now().uptimeNanoseconds
           do {
@@ -134,12 +132,12 @@ struct BenchRunner: @unchecked Sendable {
           }
           local.append(Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e6)
         }
-        shared.lock.lock()
-        shared.latencies += local
-        shared.megapixels += megapixels
-        shared.failures += failures
-        shared.firstFailure = shared.firstFailure ?? firstFailure
-        shared.lock.unlock()
+        shared.withLock { tally in
+          tally.latencies += local
+          tally.megapixels += megapixels
+          tally.failures += failures
+          tally.firstFailure = tally.firstFailure ?? firstFailure
+        }
         done.leave()
       }
       thread.stackSize = 8 << 20
@@ -147,16 +145,17 @@ struct BenchRunner: @unchecked Sendable {
     }
     done.wait()
     let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-    let sorted = shared.latencies.sorted()
+    let tally = shared.withLock { $0 }
+    let sorted = tally.latencies.sorted()
     func percentile(_ p: Double) -> Double {
       sorted.isEmpty
         ? 0 : sorted[min(sorted.count - 1, Int((Double(sorted.count) * p).rounded(.up)) - 1)]
     }
     return BenchResult(
-      images: corpus.images.count, threads: threads, renders: total, failures: shared.failures,
-      firstFailure: shared.firstFailure, seconds: seconds,
-      imagesPerSecond: Double(total - shared.failures) / seconds,
-      megapixelsPerSecond: shared.megapixels / seconds,
+      images: corpus.images.count, threads: threads, renders: total, failures: tally.failures,
+      firstFailure: tally.firstFailure, seconds: seconds,
+      imagesPerSecond: Double(total - tally.failures) / seconds,
+      megapixelsPerSecond: tally.megapixels / seconds,
       p50Milliseconds: percentile(0.50), p95Milliseconds: percentile(0.95),
       p99Milliseconds: percentile(0.99), peakRSSMegabytes: ProcessMemory.peakResidentMegabytes())
   }

@@ -1,4 +1,3 @@
-import Synchronization
 
 /// Runs one job per key at a time and hands its result to every caller that asked while it ran:
 /// one fetch for many references to one master, one render for many identical requests.
@@ -33,7 +32,7 @@ public final class Coalescer<Key: Hashable & Sendable, Value: Sendable>: Sendabl
     var nextCaller: UInt64 = 0
   }
 
-  private let state = Mutex(State())
+  private let state = Locked(State())
 
   public init() {}
 

@@ -1,5 +1,4 @@
 import Dispatch
-import Synchronization
 
 /// An async counting semaphore: at most `limit` holders at once, the others wait in FIFO order.
 /// Bounds blocking work (thumbnail renders, one per core; store operations) and on-demand jobs.
@@ -19,7 +18,7 @@ public final class WorkLimiter: Sendable {
     var cancelledEarly: Set<UInt64> = []
   }
 
-  private let state = Mutex(State())
+  private let state = Locked(State())
 
   public init(limit: Int) {
     precondition(limit > 0, "a work limiter needs at least one slot")

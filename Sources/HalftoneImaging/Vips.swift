@@ -1,5 +1,7 @@
 // The one Swift wrapper over libvips (with VipsOperations.swift and VipsSave.swift): only these
-// files touch the C shim. Everything else in Halftone uses `VipsImage`.
+// files touch the C shim. Everything else in Halftone uses `VipsImage`. It wraps only what the
+// thumbnailer does; the tests' generators, arithmetic and extra savers extend `VipsImage` from
+// Tests/HalftoneTestSupport (VipsFixtures.swift), through the `package` plumbing below.
 import CHalftone
 import Foundation
 
@@ -19,7 +21,7 @@ public struct VipsError: Error, Sendable, CustomStringConvertible {
 
   /// Takes (copies and clears) libvips' error buffer. The buffer is one global shared by all
   /// threads, so under concurrent failures a message can carry another thread's text as well.
-  static func fromBuffer(_ operation: String) -> VipsError {
+  package static func fromBuffer(_ operation: String) -> VipsError {
     var text = ""
     if let copy = hvips_error_copy() {
       text = String(cString: copy)
@@ -45,12 +47,6 @@ public enum VipsRuntime {
   public static func ensureStarted() throws(VipsError) {
     try started.get()
   }
-
-  /// VipsImage objects alive in the process, for checks that nothing outlives a call.
-  static var liveImageCount: Int { Int(hvips_live_image_count()) }
-
-  /// Operations in libvips' cache: 0 once started, as the cache is off. Start libvips first.
-  static var cachedOperationCount: Int { Int(hvips_cache_size()) }
 }
 
 /// Compressed bytes handed to libvips. libvips never copies a buffer and decodes lazily, so these
@@ -59,13 +55,13 @@ public enum VipsRuntime {
 /// Either a copy this object owns (for images that may outlive the caller's bytes), or borrowed
 /// bytes (`borrowing(_:_:)`): no copy, but every image made from them must be gone before the
 /// borrow ends, which `borrowing` checks.
-final class PinnedBytes: @unchecked Sendable {
+package final class PinnedBytes: @unchecked Sendable {
   let pointer: UnsafeRawPointer
   let count: Int
   private let owned: Bool
 
   /// A private copy of `data`.
-  init(_ data: Data) {
+  package init(_ data: Data) {
     count = data.count
     let copy = UnsafeMutableRawPointer.allocate(byteCount: max(data.count, 1), alignment: 16)
     data.withUnsafeBytes { raw in
@@ -156,7 +152,7 @@ public enum VipsColourSpace: Sendable, Hashable {
     }
   }
 
-  var cValue: VipsInterpretation {
+  package var cValue: VipsInterpretation {
     switch self {
     case .srgb: VIPS_INTERPRETATION_sRGB
     case .rgb16: VIPS_INTERPRETATION_RGB16
@@ -174,65 +170,33 @@ public enum VipsColourSpace: Sendable, Hashable {
 /// keeps the compressed source bytes of its pipeline alive. Not thread-safe to share: build and use
 /// a pipeline on one thread (many pipelines may run on many threads at once).
 public final class VipsImage {
-  let handle: UnsafeMutablePointer<_VipsImage>
-  /// Source bytes the pipeline may still read (libvips reads them lazily, never copying).
-  let pinned: [PinnedBytes]
+  /// A pointer to a libvips image, named for the tests' wrapper, which cannot name libvips' types.
+  package typealias Handle = UnsafeMutablePointer<_VipsImage>
 
-  init(taking handle: UnsafeMutablePointer<_VipsImage>, pinned: [PinnedBytes]) {
+  /// The libvips image; `package` so the tests' wrapper can hand it to its own C calls.
+  package let handle: Handle
+  /// Source bytes the pipeline may still read (libvips reads them lazily, never copying).
+  package let pinned: [PinnedBytes]
+
+  /// Takes over one reference to `handle`; `pinned` are the source bytes it may read.
+  package init(taking handle: Handle, pinned: [PinnedBytes]) {
     self.handle = handle
     self.pinned = pinned
   }
 
   deinit { hvips_unref(handle) }
 
-  /// Opens encoded bytes. Reads the header only; pixels are decoded when something computes them
-  /// (`materialized()`, a save), which is also where decoding errors appear.
+  /// Opens bytes already pinned (several loads of one source share one copy). Reads the header
+  /// only; pixels are decoded when something computes them (`materialized()`, a save), which is
+  /// also where decoding errors appear.
   /// - Parameter options: loader options, e.g. `"fail_on=error,access=sequential,shrink=4"`. Each
   ///   loader accepts its own set; an unknown option is an error.
-  public convenience init(buffer: Data, options: String = "") throws(VipsError) {
-    try VipsRuntime.ensureStarted()
-    try self.init(pinned: PinnedBytes(buffer), options: options)
-  }
-
-  /// Opens bytes already pinned (several loads of one source share one copy).
-  convenience init(pinned bytes: PinnedBytes, options: String) throws(VipsError) {
+  package convenience init(pinned bytes: PinnedBytes, options: String) throws(VipsError) {
     try VipsRuntime.ensureStarted()
     guard let handle = hvips_load_buffer(bytes.pointer, bytes.count, options) else {
       throw VipsError.fromBuffer("load")
     }
     self.init(taking: handle, pinned: [bytes])
-  }
-
-  /// Makes an image from raw 8-bit band-interleaved pixels (copied), interpreted as `space`.
-  public convenience init(
-    pixels: [UInt8], width: Int, height: Int, bands: Int, space: VipsColourSpace = .srgb
-  ) throws(VipsError) {
-    try VipsRuntime.ensureStarted()
-    guard width > 0, height > 0, bands > 0, pixels.count == width * height * bands else {
-      throw VipsError(
-        operation: "new_from_memory",
-        message: "\(pixels.count) bytes do not make \(width)x\(height)x\(bands)")
-    }
-    let made = pixels.withUnsafeBytes { raw in
-      hvips_new_from_memory_copy(
-        raw.baseAddress, raw.count, Int32(width), Int32(height), Int32(bands), VIPS_FORMAT_UCHAR)
-    }
-    guard let made else { throw VipsError.fromBuffer("new_from_memory") }
-    var tagged: UnsafeMutablePointer<_VipsImage>?
-    let status = hvips_copy_interpretation(made, &tagged, space.cValue)
-    hvips_unref(made)
-    guard status == 0, let tagged else { throw VipsError.fromBuffer("new_from_memory") }
-    self.init(taking: tagged, pinned: [])
-  }
-
-  /// The loader nickname libvips would pick for these bytes (`"jpegload_buffer"`…), or nil when no
-  /// permitted loader recognises them (unknown bytes, or a loader blocked as untrusted).
-  public static func loaderName(for bytes: Data) throws(VipsError) -> String? {
-    try VipsRuntime.ensureStarted()
-    return bytes.withUnsafeBytes { raw -> String? in
-      guard let base = raw.baseAddress, raw.count > 0 else { return nil }
-      return hvips_find_loader(base, raw.count).map { String(cString: $0) }
-    }
   }
 
   /// Whether this libvips build has an operation (`"heifload_buffer"`…).
@@ -241,75 +205,43 @@ public final class VipsImage {
     return hvips_has_operation(nickname) != 0
   }
 
-  static func loaderName(for bytes: PinnedBytes) -> String? {
+  /// The loader nickname libvips would pick for these bytes (`"jpegload_buffer"`…), or nil when no
+  /// permitted loader recognises them (unknown bytes, or a loader blocked as untrusted).
+  package static func loaderName(for bytes: PinnedBytes) -> String? {
     hvips_find_loader(bytes.pointer, bytes.count).map { String(cString: $0) }
   }
 
   // MARK: Header
 
+  /// Width in pixels, as stored (before any EXIF orientation).
   public var width: Int { Int(hvips_width(handle)) }
+  /// Height in pixels, as stored (before any EXIF orientation).
   public var height: Int { Int(hvips_height(handle)) }
-  public var bands: Int { Int(hvips_bands(handle)) }
+  /// The format of every band's values.
   public var pixelFormat: VipsPixelFormat { VipsPixelFormat(hvips_format(handle)) }
+  /// How the header says the values are to be read.
   public var colourSpace: VipsColourSpace { VipsColourSpace(hvips_interpretation(handle)) }
-  /// libvips' guess from bands and format, for headers that say something odd.
-  public var guessedColourSpace: VipsColourSpace {
-    VipsColourSpace(hvips_guess_interpretation(handle))
-  }
+  /// Whether the last band is alpha (libvips' reading of bands and interpretation).
   public var hasAlpha: Bool { hvips_has_alpha(handle) != 0 }
   /// EXIF orientation 1–8 from the header (1 when absent).
   public var orientation: Int { Int(hvips_orientation(handle)) }
+  /// Whether the image carries an embedded ICC profile.
   public var hasICCProfile: Bool { hvips_has_icc_profile(handle) != 0 }
-  /// Frames in the file (GIF, WebP, HEIF); 1 for still formats.
-  public var pageCount: Int { Int(hvips_page_count(handle)) }
 
-  /// Whether a metadata field is present ("exif-data", "icc-profile-data", "xmp-data"…).
-  public func hasField(_ name: String) -> Bool { hvips_has_field(handle, name) != 0 }
-
-  /// An integer metadata field, nil when absent.
+  /// An integer metadata field ("interlaced"…), nil when absent.
   public func intField(_ name: String) -> Int? {
     var value: Int32 = 0
     return hvips_get_int(handle, name, &value) == 0 ? Int(value) : nil
   }
 
-  /// A string metadata field ("vips-loader"…), nil when absent.
-  public func stringField(_ name: String) -> String? {
-    hvips_get_string(handle, name).map { String(cString: $0) }
-  }
-
   // MARK: Plumbing for the operations
 
-  /// Runs a libvips call that makes one image from this one.
-  func derive(
-    _ operation: String,
-    _ call: (UnsafeMutablePointer<_VipsImage>, inout UnsafeMutablePointer<_VipsImage>?) -> Int32
+  /// Runs a libvips call that makes one image from this one (and keeps its source bytes pinned).
+  package func derive(
+    _ operation: String, _ call: (Handle, inout Handle?) -> Int32
   ) throws(VipsError) -> VipsImage {
-    var out: UnsafeMutablePointer<_VipsImage>?
+    var out: Handle?
     guard call(handle, &out) == 0, let out else { throw VipsError.fromBuffer(operation) }
     return VipsImage(taking: out, pinned: pinned)
-  }
-
-  /// Runs a libvips call that makes one image from this one and another.
-  func combine(
-    _ operation: String, _ other: VipsImage,
-    _ call: (
-      UnsafeMutablePointer<_VipsImage>, UnsafeMutablePointer<_VipsImage>,
-      inout UnsafeMutablePointer<_VipsImage>?
-    ) -> Int32
-  ) throws(VipsError) -> VipsImage {
-    var out: UnsafeMutablePointer<_VipsImage>?
-    let status = call(handle, other.handle, &out)
-    guard status == 0, let out else { throw VipsError.fromBuffer(operation) }
-    return VipsImage(taking: out, pinned: pinned + other.pinned)
-  }
-
-  /// Runs a generator (no input image).
-  static func generate(
-    _ operation: String, _ call: (inout UnsafeMutablePointer<_VipsImage>?) -> Int32
-  ) throws(VipsError) -> VipsImage {
-    try VipsRuntime.ensureStarted()
-    var out: UnsafeMutablePointer<_VipsImage>?
-    guard call(&out) == 0, let out else { throw VipsError.fromBuffer(operation) }
-    return VipsImage(taking: out, pinned: [])
   }
 }

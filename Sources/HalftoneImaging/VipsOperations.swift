@@ -1,4 +1,5 @@
-// libvips operations on VipsImage (part of the one libvips wrapper; see Vips.swift).
+// libvips operations on VipsImage (part of the one libvips wrapper; see Vips.swift): the ones the
+// thumbnailer's pipeline runs.
 import CHalftone
 import Foundation
 
@@ -19,16 +20,6 @@ extension VipsImage {
   /// The same pixels with no metadata at all (EXIF, XMP, IPTC, ICC profile, orientation).
   public func withoutMetadata() throws(VipsError) -> VipsImage {
     try derive("remove metadata") { hvips_copy_without_metadata($0, &$1) }
-  }
-
-  /// Rotates clockwise by a multiple of 90 degrees.
-  public func rotated(degrees: Int) throws(VipsError) -> VipsImage {
-    try derive("rot") { hvips_rot($0, &$1, Int32(degrees)) }
-  }
-
-  /// Mirrors left-right (`horizontal`) or top-bottom.
-  public func flipped(horizontal: Bool) throws(VipsError) -> VipsImage {
-    try derive("flip") { hvips_flip($0, &$1, horizontal ? 1 : 0) }
   }
 
   /// Cuts out a rectangle; it must lie inside the image.
@@ -55,11 +46,6 @@ extension VipsImage {
     }
   }
 
-  /// Tiles the image `across`×`down` times.
-  public func replicated(across: Int, down: Int) throws(VipsError) -> VipsImage {
-    try derive("replicate") { hvips_replicate($0, &$1, Int32(across), Int32(down)) }
-  }
-
   /// Lanczos3 resize by independent horizontal and vertical factors. The output is
   /// round(width × hscale) × round(height × vscale).
   public func resized(hscale: Double, vscale: Double) throws(VipsError) -> VipsImage {
@@ -77,15 +63,9 @@ extension VipsImage {
   }
 }
 
-// MARK: Colour and bands
+// MARK: Colour, format and alpha
 
 extension VipsImage {
-  /// Converts through the embedded ICC profile to 8-bit sRGB (relative colorimetric intent, as
-  /// libvips' own thumbnail does); alpha passes through.
-  public func iccTransformedToSRGB() throws(VipsError) -> VipsImage {
-    try iccTransformed(to: "srgb", embedded: true)
-  }
-
   /// Converts between ICC profiles, relative colorimetric intent, 8 bits. Profiles are file names
   /// or libvips' built-ins (`"srgb"`, `"cmyk"`, `"p3"`). `inputProfile` is used when the image has
   /// no embedded profile or `embedded` is false (nil: libvips' default for its colourspace).
@@ -104,11 +84,6 @@ extension VipsImage {
     try derive("colourspace") { hvips_colourspace($0, &$1, space.cValue) }
   }
 
-  /// The same pixels, read as another colour space (no conversion).
-  public func reinterpreted(as space: VipsColourSpace) throws(VipsError) -> VipsImage {
-    try derive("copy") { hvips_copy_interpretation($0, &$1, space.cValue) }
-  }
-
   /// Casts band values to another format, clipping.
   public func cast(to format: VipsPixelFormat) throws(VipsError) -> VipsImage {
     try derive("cast") { hvips_cast($0, &$1, format.cValue) }
@@ -119,6 +94,7 @@ extension VipsImage {
     try derive("flatten") { hvips_flatten_white($0, &$1) }
   }
 
+  /// Multiplies colour by alpha, so resampling does not bleed the colour of transparent pixels.
   public func premultiplied() throws(VipsError) -> VipsImage {
     try derive("premultiply") { hvips_premultiply($0, &$1) }
   }
@@ -126,105 +102,5 @@ extension VipsImage {
   /// Undoes `premultiplied()`; the result is float: cast it back.
   public func unpremultiplied() throws(VipsError) -> VipsImage {
     try derive("unpremultiply") { hvips_unpremultiply($0, &$1) }
-  }
-
-  /// Bands `first ..< first + count`.
-  public func bands(_ first: Int, count: Int = 1) throws(VipsError) -> VipsImage {
-    try derive("extract_band") { hvips_extract_band($0, &$1, Int32(first), Int32(count)) }
-  }
-
-  /// Joins images band-wise (all the same size).
-  public static func bandjoin(_ images: [VipsImage]) throws(VipsError) -> VipsImage {
-    var handles: [UnsafeMutablePointer<_VipsImage>?] = images.map { $0.handle }
-    var out: UnsafeMutablePointer<_VipsImage>?
-    let status = handles.withUnsafeMutableBufferPointer {
-      hvips_bandjoin($0.baseAddress, Int32(images.count), &out)
-    }
-    withExtendedLifetime(images) {}
-    guard status == 0, let out else { throw VipsError.fromBuffer("bandjoin") }
-    return VipsImage(taking: out, pinned: images.flatMap { $0.pinned })
-  }
-}
-
-// MARK: Arithmetic and measurement
-
-extension VipsImage {
-  /// `self * a + b`, per band when the arrays have one entry per band. The result is float.
-  public func linear(_ a: [Double], _ b: [Double]) throws(VipsError) -> VipsImage {
-    guard a.count == b.count, !a.isEmpty else {
-      throw VipsError(operation: "linear", message: "a and b need the same, non-zero count")
-    }
-    return try derive("linear") { input, out in
-      hvips_linear(input, &out, a, b, Int32(a.count))
-    }
-  }
-
-  /// `self * a + b` on every band. The result is float.
-  public func linear(_ a: Double, _ b: Double) throws(VipsError) -> VipsImage {
-    try linear([a], [b])
-  }
-
-  /// Sine of each value, read as degrees.
-  public func sinDegrees() throws(VipsError) -> VipsImage {
-    try derive("sin") { hvips_math($0, &$1, VIPS_OPERATION_MATH_SIN) }
-  }
-
-  /// Cosine of each value, read as degrees.
-  public func cosDegrees() throws(VipsError) -> VipsImage {
-    try derive("cos") { hvips_math($0, &$1, VIPS_OPERATION_MATH_COS) }
-  }
-
-  public static func + (left: VipsImage, right: VipsImage) throws(VipsError) -> VipsImage {
-    try left.combine("add", right) { hvips_add($0, $1, &$2) }
-  }
-
-  public static func - (left: VipsImage, right: VipsImage) throws(VipsError) -> VipsImage {
-    try left.combine("subtract", right) { hvips_subtract($0, $1, &$2) }
-  }
-
-  public static func * (left: VipsImage, right: VipsImage) throws(VipsError) -> VipsImage {
-    try left.combine("multiply", right) { hvips_multiply($0, $1, &$2) }
-  }
-
-  /// The mean of every value of every band (computes the pipeline).
-  public func average() throws(VipsError) -> Double {
-    var value = 0.0
-    guard hvips_avg(handle, &value) == 0 else { throw VipsError.fromBuffer("avg") }
-    return value
-  }
-
-  /// The band values of one pixel (computes what that pixel needs).
-  public func pixel(x: Int, y: Int) throws(VipsError) -> [Double] {
-    var values: UnsafeMutablePointer<Double>?
-    var count: Int32 = 0
-    guard hvips_getpoint(handle, Int32(x), Int32(y), &values, &count) == 0, let values else {
-      throw VipsError.fromBuffer("getpoint")
-    }
-    defer { hvips_free(values) }
-    return Array(UnsafeBufferPointer(start: values, count: Int(count)))
-  }
-}
-
-// MARK: Generators
-
-extension VipsImage {
-  /// A black (zero) uchar image.
-  public static func black(width: Int, height: Int, bands: Int = 1) throws(VipsError) -> VipsImage {
-    try generate("black") { hvips_black(&$0, Int32(width), Int32(height), Int32(bands)) }
-  }
-
-  /// Two int bands holding each pixel's x and y.
-  public static func xyz(width: Int, height: Int) throws(VipsError) -> VipsImage {
-    try generate("xyz") { hvips_xyz(&$0, Int32(width), Int32(height)) }
-  }
-
-  /// One float band of gaussian noise; the same seed gives the same pixels.
-  public static func gaussianNoise(
-    width: Int, height: Int, sigma: Double, mean: Double = 0, seed: Int = 0
-  ) throws(VipsError) -> VipsImage {
-    try generate("gaussnoise") {
-      hvips_gaussnoise(
-        &$0, Int32(width), Int32(height), sigma, mean, Int32(truncatingIfNeeded: seed))
-    }
   }
 }

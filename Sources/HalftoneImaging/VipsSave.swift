@@ -1,5 +1,6 @@
-// Encoders to memory (part of the one libvips wrapper; see Vips.swift). Saving computes the
-// pipeline, so decoding errors of lazily loaded sources can appear here too.
+// Encoders to memory for the thumbnailer's output formats (part of the one libvips wrapper; see
+// Vips.swift). Saving computes the pipeline, so decoding errors of lazily loaded sources can appear
+// here too.
 import CHalftone
 import Foundation
 
@@ -33,13 +34,6 @@ extension VipsImage {
     }
   }
 
-  /// HEIC (HEIF container, HEVC).
-  public func heicData(quality: Int, strip: Bool = true) throws(VipsError) -> Data {
-    try save("heifsave(hevc)") { image, bytes, length in
-      hvips_heicsave(image, bytes, length, Int32(quality), strip ? 1 : 0)
-    }
-  }
-
   /// PNG. `bitDepth` 8 or 16, or nil to follow the image's format.
   public func pngData(compression: Int = 6, bitDepth: Int? = nil, strip: Bool = true)
     throws(VipsError) -> Data
@@ -49,21 +43,11 @@ extension VipsImage {
     }
   }
 
-  /// GIF (palette quantised by libvips' cgif saver).
-  public func gifData() throws(VipsError) -> Data {
-    try save("gifsave") { hvips_gifsave($0, $1, $2) }
-  }
-
-  /// TIFF (uncompressed, metadata kept).
-  public func tiffData() throws(VipsError) -> Data {
-    try save("tiffsave") { hvips_tiffsave($0, $1, $2) }
-  }
-
-  /// Runs a saver and takes ownership of the buffer libvips allocated.
-  private func save(
+  /// Runs a saver and takes ownership of the buffer libvips allocated (freed with g_free).
+  package func save(
     _ operation: String,
     _ call: (
-      UnsafeMutablePointer<_VipsImage>, UnsafeMutablePointer<UnsafeMutableRawPointer?>,
+      Handle, UnsafeMutablePointer<UnsafeMutableRawPointer?>,
       UnsafeMutablePointer<Int>
     ) -> Int32
   ) throws(VipsError) -> Data {

@@ -1,4 +1,5 @@
 import Foundation
+import HalftoneCore
 import HalftoneStore
 import Logging
 import ServiceLifecycle
@@ -69,19 +70,5 @@ final class AccessRecorder: Service, Sendable {
     defer { timer.cancel() }
     for await _ in overflows.cancelOnGracefulShutdown() { flush() }
     flush()
-  }
-}
-
-/// A value behind a lock: the little shared mutable state the server keeps.
-final class Locked<Value>: @unchecked Sendable {
-  private let lock = NSLock()
-  private var value: Value
-
-  init(_ value: Value) { self.value = value }
-
-  func withLock<T>(_ body: (inout Value) throws -> T) rethrows -> T {
-    lock.lock()
-    defer { lock.unlock() }
-    return try body(&value)
   }
 }

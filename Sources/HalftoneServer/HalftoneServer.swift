@@ -1,5 +1,6 @@
 import Foundation
 import Halftone
+import HalftoneCore
 import HalftoneStore
 import Hummingbird
 import HummingbirdCore
@@ -190,27 +191,31 @@ public final class RunningServer: Sendable {
   }
 }
 
-/// Resumes the starter once, with the bound address or the error that prevented it.
-private final class StartSignal: @unchecked Sendable {
-  private let lock = NSLock()
-  private var result: Result<BoundAddress, any Error>?
-  private var waiter: CheckedContinuation<BoundAddress, any Error>?
+/// Resumes the starter once, with the bound address or the error that prevented it: whichever of
+/// "running" and "stopped" comes first wins, and `wait()` may begin before or after it.
+private struct StartSignal: Sendable {
+  private struct State {
+    var result: Result<BoundAddress, any Error>?
+    var waiter: CheckedContinuation<BoundAddress, any Error>?
+  }
+  private let state = Locked(State())
 
   func resume(with outcome: Result<BoundAddress, any Error>) {
-    let waiting = lock.withLock { () -> CheckedContinuation<BoundAddress, any Error>? in
-      guard result == nil else { return nil }
-      result = outcome
-      defer { waiter = nil }
-      return waiter
+    let waiting = state.withLock { state -> CheckedContinuation<BoundAddress, any Error>? in
+      guard state.result == nil else { return nil }
+      state.result = outcome
+      defer { state.waiter = nil }
+      return state.waiter
     }
+    // Resumed outside the lock: the waiter's task may run at once.
     waiting?.resume(with: outcome)
   }
 
   func wait() async throws -> BoundAddress {
     try await withCheckedThrowingContinuation { continuation in
-      let ready = lock.withLock { () -> Result<BoundAddress, any Error>? in
-        if let result { return result }
-        waiter = continuation
+      let ready = state.withLock { state -> Result<BoundAddress, any Error>? in
+        if let result = state.result { return result }
+        state.waiter = continuation
         return nil
       }
       if let ready { continuation.resume(with: ready) }

@@ -1,4 +1,5 @@
 import Foundation
+import HalftoneCore
 import HalftoneStore
 import Hummingbird
 import NIOHTTP1

@@ -1,4 +1,5 @@
 import Foundation
+import HalftoneCore
 import HalftoneStore
 
 /// Recent `/thumbnails` hits: (candidate URLs, spec keys) → the thumbnail found, for a few

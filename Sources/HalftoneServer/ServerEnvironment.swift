@@ -1,4 +1,5 @@
 import Foundation
+import HalftoneCore
 import Logging
 
 /// Reads `HALFTONE_…` environment variables for `halftone serve` and `halftone sign`; a flag on
@@ -63,14 +64,19 @@ public struct ServerEnvironment: Sendable {
 /// Process-wide logging for `halftone serve`: one line per event on stderr (the access log is
 /// one `info` line per request).
 public enum ServerLogging {
-  private static let bootstrapped = LockedFlag()
+  /// Whether `bootstrap()` has installed the handler (swift-log allows one bootstrap a process).
+  private static let bootstrapped = Locked(false)
 
   /// The levels `--log-level` accepts.
   public static let levels = Logger.Level.allCases.map(\.rawValue)
 
   /// Installs the stderr handler once per process; later calls do nothing.
   public static func bootstrap() {
-    guard bootstrapped.setOnce() else { return }
+    let first = bootstrapped.withLock { done in
+      defer { done = true }
+      return !done
+    }
+    guard first else { return }
     LoggingSystem.bootstrap { label in StreamLogHandler.standardError(label: label) }
   }
 
@@ -80,18 +86,5 @@ public enum ServerLogging {
     var logger = Logger(label: "halftone.server")
     logger.logLevel = parsed
     return logger
-  }
-}
-
-private final class LockedFlag: @unchecked Sendable {
-  private let lock = NSLock()
-  private var isSet = false
-
-  /// True the first time only.
-  func setOnce() -> Bool {
-    lock.withLock {
-      defer { isSet = true }
-      return !isSet
-    }
   }
 }

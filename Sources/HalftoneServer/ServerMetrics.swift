@@ -1,4 +1,5 @@
 import Foundation
+import HalftoneCore
 import Metrics
 import Prometheus
 

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import HalftoneCore
 
 /// The content-addressed cache: immutable blobs named by their SHA-256, and a SQLite index that
 /// maps image URLs to originals and (original, spec key) pairs to thumbnails.

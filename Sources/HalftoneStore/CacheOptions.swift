@@ -30,17 +30,3 @@ public struct CacheOptions: Sendable {
 
   public init() {}
 }
-
-/// A value behind a lock, for the little mutable state a `Sendable` cache keeps in memory.
-final class Locked<Value>: @unchecked Sendable {
-  private let lock = NSLock()
-  private var value: Value
-
-  init(_ value: Value) { self.value = value }
-
-  func withLock<T>(_ body: (inout Value) -> T) -> T {
-    lock.lock()
-    defer { lock.unlock() }
-    return body(&value)
-  }
-}

@@ -1,5 +1,5 @@
 import Foundation
-import Synchronization
+import HalftoneCore
 
 /// A byte buffer that reads reuse, so a loop of reads (a render worker reading one original after
 /// another) does not allocate for each: a fresh multi-megabyte allocation is a new mapping whose
@@ -69,7 +69,7 @@ public final class ReusableBuffer: @unchecked Sendable {
 
 /// Buffers handed out one per concurrent user (e.g. one per render slot) and taken back after.
 public final class ReusableBufferPool: Sendable {
-  private let free = Mutex<[ReusableBuffer]>([])
+  private let free = Locked<[ReusableBuffer]>([])
   private let retainedCapacity: Int
 
   public init(retainedCapacity: Int = 16 << 20) {

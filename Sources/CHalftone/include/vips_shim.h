@@ -1,5 +1,7 @@
 // Non-variadic wrappers over libvips 8.14 for Swift, which can call neither C varargs functions
-// nor function-like macros. Only HalftoneImaging/Vips*.swift uses these.
+// nor function-like macros. Only HalftoneImaging/Vips*.swift uses these, and only what the
+// thumbnailer calls is here: the tests' generators, arithmetic and extra savers are in
+// Tests/CHalftoneTestShim.
 //
 // Conventions (the libvips ones): functions that make an image return 0 and set `*out` on success,
 // -1 on failure with the reason in the libvips error buffer (read it with hvips_error_copy).
@@ -25,14 +27,6 @@ void hvips_unref(VipsImage *image);
 /// Releases memory allocated by libvips or GLib (g_free).
 void hvips_free(void *memory);
 
-/// Frees libvips' per-thread state; for threads not created by libvips, before they exit.
-void hvips_thread_shutdown(void);
-
-/// Operations in libvips' cache (0 while the cache is off, as hvips_init sets it).
-int hvips_cache_size(void);
-/// VipsImage objects alive in the process (for tests: nothing made from borrowed bytes survives).
-long hvips_live_image_count(void);
-
 // MARK: Loading and headers
 
 /// The nickname of the loader libvips would use for these bytes ("jpegload_buffer"…), or NULL if
@@ -48,39 +42,22 @@ int hvips_has_operation(const char *nickname);
 /// it.
 VipsImage *hvips_load_buffer(const void *bytes, size_t length, const char *options);
 
-/// Makes an image from raw band-interleaved pixels (copied).
-VipsImage *hvips_new_from_memory_copy(
-  const void *pixels, size_t length, int width, int height, int bands, VipsBandFormat format);
-
 int hvips_width(VipsImage *image);
 int hvips_height(VipsImage *image);
-int hvips_bands(VipsImage *image);
 VipsBandFormat hvips_format(VipsImage *image);
 VipsInterpretation hvips_interpretation(VipsImage *image);
-/// The interpretation libvips guesses from bands and format when the header's is unreliable.
-VipsInterpretation hvips_guess_interpretation(VipsImage *image);
 int hvips_has_alpha(VipsImage *image);
 /// EXIF orientation 1–8 (1 when absent).
 int hvips_orientation(VipsImage *image);
 /// 1 if the image carries an embedded ICC profile.
 int hvips_has_icc_profile(VipsImage *image);
-/// 1 if the image has a metadata field of that name ("exif-data", "icc-profile-data"…).
-int hvips_has_field(VipsImage *image, const char *name);
 /// Reads an integer metadata field; returns 0 on success.
 int hvips_get_int(VipsImage *image, const char *name, int *value);
-/// Reads a string metadata field; returns NULL when absent. The string belongs to the image.
-const char *hvips_get_string(VipsImage *image, const char *name);
-/// The number of pages (frames) the file holds ("n-pages"), 1 when the loader does not say.
-int hvips_page_count(VipsImage *image);
 
 // MARK: Geometry
 
 /// Applies and removes the EXIF orientation tag.
 int hvips_autorot(VipsImage *in, VipsImage **out);
-/// Rotates clockwise by 0, 90, 180 or 270 degrees.
-int hvips_rot(VipsImage *in, VipsImage **out, int degrees);
-/// Mirrors left-right when `horizontal` is non-zero, else top-bottom.
-int hvips_flip(VipsImage *in, VipsImage **out, int horizontal);
 int hvips_extract_area(VipsImage *in, VipsImage **out, int left, int top, int width, int height);
 /// Shifts the image by a sub-pixel amount and cuts `width`×`height`: output pixel (x, y) samples
 /// the input at (x + dx, y + dy). Bicubic (Catmull-Rom) as a separable 4-tap convolution, edge
@@ -90,8 +67,6 @@ int hvips_subpixel_extract(
 /// Places the image at (`left`, `top`) in a `width`×`height` canvas, filling by repeating edge
 /// pixels.
 int hvips_embed_copy(VipsImage *in, VipsImage **out, int left, int top, int width, int height);
-/// Tiles the image `across`×`down` times.
-int hvips_replicate(VipsImage *in, VipsImage **out, int across, int down);
 /// Lanczos3 resize with independent horizontal and vertical scales.
 int hvips_resize(VipsImage *in, VipsImage **out, double hscale, double vscale);
 /// Content-aware crop to `width`×`height` (interesting = attention).
@@ -103,8 +78,6 @@ int hvips_copy_set_int(VipsImage *in, VipsImage **out, const char *name, int val
 /// A copy (sharing pixels) with every metadata field removed (EXIF, XMP, IPTC, ICC, orientation…).
 /// Savers' `strip` is not enough on 8.14: webpsave writes the EXIF blob even with strip set.
 int hvips_copy_without_metadata(VipsImage *in, VipsImage **out);
-/// A copy (sharing pixels) with the interpretation replaced.
-int hvips_copy_interpretation(VipsImage *in, VipsImage **out, VipsInterpretation interpretation);
 
 // MARK: Colour and format
 
@@ -120,30 +93,6 @@ int hvips_cast(VipsImage *in, VipsImage **out, VipsBandFormat format);
 int hvips_flatten_white(VipsImage *in, VipsImage **out);
 int hvips_premultiply(VipsImage *in, VipsImage **out);
 int hvips_unpremultiply(VipsImage *in, VipsImage **out);
-int hvips_extract_band(VipsImage *in, VipsImage **out, int band, int count);
-int hvips_bandjoin(VipsImage **in, int count, VipsImage **out);
-
-// MARK: Arithmetic (fixtures and measurements)
-
-/// out = in * a + b per band (`count` is 1 or the band count). Output is float.
-int hvips_linear(VipsImage *in, VipsImage **out, const double *a, const double *b, int count);
-/// Elementwise math; `operation` is a VipsOperationMath (sin and cos take degrees).
-int hvips_math(VipsImage *in, VipsImage **out, VipsOperationMath operation);
-int hvips_add(VipsImage *left, VipsImage *right, VipsImage **out);
-int hvips_subtract(VipsImage *left, VipsImage *right, VipsImage **out);
-int hvips_multiply(VipsImage *left, VipsImage *right, VipsImage **out);
-/// Mean of all pixels of all bands.
-int hvips_avg(VipsImage *in, double *value);
-/// The band values at one pixel (`*count` set to the band count). Free `*values` with hvips_free.
-int hvips_getpoint(VipsImage *in, int x, int y, double **values, int *count);
-
-// MARK: Generators (fixtures)
-
-int hvips_black(VipsImage **out, int width, int height, int bands);
-/// Two int bands: x and y coordinates.
-int hvips_xyz(VipsImage **out, int width, int height);
-/// One float band of gaussian noise; the same seed gives the same noise.
-int hvips_gaussnoise(VipsImage **out, int width, int height, double sigma, double mean, int seed);
 
 // MARK: Savers (to memory; free *bytes with hvips_free)
 
@@ -155,10 +104,6 @@ int hvips_webpsave(
 /// AVIF: HEIF container, AV1 compression.
 int hvips_avifsave(
   VipsImage *in, void **bytes, size_t *length, int quality, int effort, int strip);
-/// HEIC: HEIF container, HEVC compression (fixtures).
-int hvips_heicsave(VipsImage *in, void **bytes, size_t *length, int quality, int strip);
 /// `bitdepth` 8 or 16 (0: from the image).
 int hvips_pngsave(
   VipsImage *in, void **bytes, size_t *length, int compression, int bitdepth, int strip);
-int hvips_gifsave(VipsImage *in, void **bytes, size_t *length);
-int hvips_tiffsave(VipsImage *in, void **bytes, size_t *length);
