@@ -11,6 +11,7 @@ final class CurlMulti: @unchecked Sendable {
   private enum Command {
     case add(CurlTransfer)
     case cancel(CurlTransfer)
+    case unpause(CurlTransfer)
   }
 
   private struct Inbox {
@@ -78,6 +79,15 @@ final class CurlMulti: @unchecked Sendable {
     }
   }
 
+  /// Lets `transfer` go on after its writer queue paused it (any thread).
+  func unpause(_ transfer: CurlTransfer) {
+    inbox.withLock { inbox in
+      guard !inbox.closing else { return }
+      inbox.commands.append(.unpause(transfer))
+      curl_multi_wakeup(multi)
+    }
+  }
+
   /// Fails every queued and running transfer, stops the thread and frees the multi handle.
   /// Idempotent; returns once the thread has finished.
   func shutdown() {
@@ -114,6 +124,8 @@ final class CurlMulti: @unchecked Sendable {
             waiting.append(transfer)
           }
         case .cancel(let transfer): abort(transfer)
+        case .unpause(let transfer):
+          if running[transfer.handle] === transfer { transfer.unpause() }
         }
       }
       startWaiting()
@@ -193,9 +205,11 @@ final class CurlMulti: @unchecked Sendable {
     finish(transfer, outcome)
   }
 
+  /// Answers the transfer's caller once its body is on the sink (the writer queue calls back on
+  /// its own thread, so a slow disk never holds up this one).
   private func finish(_ transfer: CurlTransfer, _ outcome: TransferOutcome) {
     let continuation = transfer.continuation
     transfer.continuation = nil
-    continuation?.resume(returning: outcome)
+    transfer.whenBodyWritten(outcome) { continuation?.resume(returning: $0) }
   }
 }

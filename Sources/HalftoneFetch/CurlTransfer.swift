@@ -39,14 +39,12 @@ final class CurlTransfer: @unchecked Sendable {
   private let errorBuffer: UnsafeMutablePointer<CChar>
   private var requestHeaders: UnsafeMutablePointer<curl_slist>?
 
-  /// Receives the body instead of `body` (which then keeps only its head).
-  private let sink: (any FetchBodySink)?
+  /// Hands the body to the sink instead of `body` (which then keeps only its head).
+  private var writer: BodyWriterQueue?
 
   // Multi-thread state.
   private var body = Data()
   private var bodyBytes = 0
-  /// Why the sink refused a piece (a full disk), reported as the transfer's failure.
-  private var sinkError: (any Error)?
   private var exceededByteLimit = false
   private var status = 0
   private var reason = ""
@@ -65,11 +63,14 @@ final class CurlTransfer: @unchecked Sendable {
   /// image header (markers, EXIF, most ICC profiles) without the sink.
   static let headBytes = 256 << 10
 
+  /// A transfer of `request`. With a `sink`, the body goes to it through a writer queue of
+  /// `policy.bodyBufferBytes`; `unpause` is asked to resume the transfer when that queue, full,
+  /// has room again.
   init(
-    request: FetchRequest, target: CurlURL, policy: FetchPolicy, sink: (any FetchBodySink)? = nil
+    request: FetchRequest, target: CurlURL, policy: FetchPolicy,
+    sink: (any FetchBodySink)? = nil, unpause: @escaping @Sendable (CurlTransfer) -> Void = { _ in }
   ) throws(FetchError) {
     url = request.url
-    self.sink = sink
     hostKey = target.hostKey
     maxBytes = policy.maxBytes
     addressPolicy = policy.addressPolicy
@@ -80,6 +81,12 @@ final class CurlTransfer: @unchecked Sendable {
     errorBuffer = .allocate(capacity: Int(CURL_ERROR_SIZE))
     errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE))
     try configure(request, target, policy)
+    if let sink {
+      writer = BodyWriterQueue(sink: sink, capacity: policy.bodyBufferBytes) {
+        [weak self] in
+        if let self { unpause(self) }
+      }
+    }
   }
 
   deinit {
@@ -172,29 +179,60 @@ final class CurlTransfer: @unchecked Sendable {
 
   // MARK: Callbacks (multi thread)
 
-  fileprivate func receive(_ bytes: UnsafeRawBufferPointer) -> Bool {
+  /// Takes one piece of the body and returns what the write callback answers libcurl: the
+  /// piece's length, 0 to abort, or `CURL_WRITEFUNC_PAUSE` to be offered it again later.
+  fileprivate func receive(_ bytes: UnsafeRawBufferPointer) -> Int {
     guard bodyBytes + bytes.count <= maxBytes else {
       exceededByteLimit = true
-      return false
+      return 0
     }
-    if let sink {
-      if body.count < Self.headBytes {
-        body.append(contentsOf: bytes.prefix(Self.headBytes - body.count))
-      }
+    if let writer {
       // Only an image response goes to the sink: the body of a 404 or a 503 is not stored, and
       // a local problem writing it (a full disk) must not hide the status and its retry.
       if (200..<300).contains(status) {
-        do { try sink.write(bytes) } catch {
-          sinkError = error
-          return false
+        switch writer.offer(bytes) {
+        case .accepted: break
+        case .full: return Int(CURL_WRITEFUNC_PAUSE)
+        case .failed: return 0
         }
+      }
+      if body.count < Self.headBytes {
+        body.append(contentsOf: bytes.prefix(Self.headBytes - body.count))
       }
     } else {
       if body.isEmpty { reserveDeclaredLength() }
       body.append(contentsOf: bytes)
     }
     bodyBytes += bytes.count
-    return true
+    return bytes.count
+  }
+
+  /// Lets a transfer paused by a full writer queue go on (multi thread).
+  func unpause() {
+    _ = curl_easy_pause(easy, Self.continueAll)
+  }
+
+  /// `CURLPAUSE_CONT`, a macro Swift does not import.
+  private static let continueAll: Int32 = 0
+
+  /// Calls `then` with `outcome` once the sink has every piece the transfer accepted, or with a
+  /// `storage` failure if the sink failed (a full disk, a stalled then failing write). A failed
+  /// attempt's unwritten pieces are dropped. At once for a transfer without a sink.
+  func whenBodyWritten(
+    _ outcome: TransferOutcome, then: @escaping @Sendable (TransferOutcome) -> Void
+  ) {
+    guard let writer else { return then(outcome) }
+    let url = url
+    let usable = outcome.failure == nil && (200..<300).contains(outcome.status)
+    writer.close(discarding: !usable) { error in
+      var outcome = outcome
+      if let error {
+        let hop =
+          outcome.effectiveURL != url ? " (redirected to \(outcome.effectiveURL))" : ""
+        outcome.failure = .storing(error, url: url, hop: hop)
+      }
+      then(outcome)
+    }
   }
 
   /// Sizes the body buffer once from `Content-Length`, so a multi-megabyte original is not copied
@@ -269,7 +307,6 @@ final class CurlTransfer: @unchecked Sendable {
           + "\(hop): internal addresses are blocked (FetchPolicy.allowPrivateAddresses)",
         url: url)
     }
-    if let sinkError { return .storing(sinkError, url: url, hop: hop) }
     if exceededByteLimit {
       return FetchError(
         kind: .tooLarge,
@@ -298,7 +335,7 @@ final class CurlTransfer: @unchecked Sendable {
 private let onBody: curl_write_callback = { data, size, count, context in
   let transfer = Unmanaged<CurlTransfer>.fromOpaque(context!).takeUnretainedValue()
   let length = size * count
-  return transfer.receive(UnsafeRawBufferPointer(start: data, count: length)) ? length : 0
+  return transfer.receive(UnsafeRawBufferPointer(start: data, count: length))
 }
 
 private let onHeader: curl_write_callback = { data, size, count, context in

@@ -39,6 +39,9 @@ public struct FetchPolicy: Sendable, Hashable {
   public var maxRetryAfter: TimeInterval
   /// Sent as `User-Agent`; should name Halftone.
   public var userAgent: String
+  /// Bytes of a streamed body buffered between the transfer and its sink (the disk); when the
+  /// sink falls behind, that transfer pauses. Up to twice this is in memory per transfer.
+  public var bodyBufferBytes: Int
 
   public init(
     maxConcurrent: Int = 32,
@@ -55,7 +58,8 @@ public struct FetchPolicy: Sendable, Hashable {
     maxRetryAfter: TimeInterval = 60,
     allowPrivateAddresses: Bool = false,
     allowedAddresses: Set<IPAddress> = [],
-    userAgent: String = FetchPolicy.defaultUserAgent
+    userAgent: String = FetchPolicy.defaultUserAgent,
+    bodyBufferBytes: Int = 1 << 20
   ) {
     self.maxConcurrent = maxConcurrent
     self.maxPerHost = maxPerHost
@@ -72,6 +76,7 @@ public struct FetchPolicy: Sendable, Hashable {
     self.maxBackoff = maxBackoff
     self.maxRetryAfter = maxRetryAfter
     self.userAgent = userAgent
+    self.bodyBufferBytes = bodyBufferBytes
   }
 
   /// The SSRF guard this policy asks for.

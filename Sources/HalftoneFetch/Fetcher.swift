@@ -93,12 +93,11 @@ public final class Fetcher: Sendable {
   ) async -> TransferOutcome {
     let transfer: CurlTransfer
     do {
-      transfer = try CurlTransfer(request: request, target: target, policy: policy, sink: sink)
+      transfer = try CurlTransfer(
+        request: request, target: target, policy: policy, sink: sink,
+        unpause: { [multi] in multi.unpause($0) })
     } catch {
       return TransferOutcome(failure: error, effectiveURL: request.url)
-    }
-    do { try sink?.restart() } catch {
-      return TransferOutcome(failure: .storing(error, url: request.url), effectiveURL: request.url)
     }
     return await withTaskCancellationHandler {
       await withCheckedContinuation { continuation in
