@@ -2,7 +2,8 @@ import Dispatch
 
 /// Steps a blocking iterator (record files: reads, YAML and JSON parsing) on a serial Dispatch
 /// queue of its own, so reading records never blocks Swift's cooperative pool.
-final class BlockingIterator<Base: Sequence>: @unchecked Sendable where Base.Element: Sendable {
+final class BlockingIterator<Base: Sequence>: @unchecked Sendable
+where Base: SendableMetatype, Base.Iterator: SendableMetatype, Base.Element: Sendable {
   /// Touched only on `queue`.
   private var iterator: Base.Iterator
   private let queue = DispatchQueue(label: "halftone.records")

@@ -32,7 +32,8 @@ public final class Prefetcher: Sendable {
   /// calling task, in completion order.
   public func run<Items: Sequence>(
     _ items: Items, onOutcome: (ReferenceOutcome) -> Void
-  ) async -> PrefetchSummary where Items.Element == RecordItem {
+  ) async -> PrefetchSummary
+  where Items.Element == RecordItem, Items: SendableMetatype, Items.Iterator: SendableMetatype {
     var summary = PrefetchSummary()
     let started = Date()
     // Status is decided against this instant, not against what a concurrent reference happened

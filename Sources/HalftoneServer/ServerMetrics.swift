@@ -51,36 +51,38 @@ public final class ServerMetrics: Sendable {
 
   /// One answered request.
   func recordRequest(route: Route, status: Int, bytes: Int, duration: Duration) {
-    let counter = requestCounters.withLock { counters in
-      let key = RequestKey(route: route, status: status)
-      if let existing = counters[key] { return existing }
-      let made = CoreMetrics.Counter(
-        label: "halftone_http_requests_total",
-        dimensions: [("route", route.rawValue), ("status", String(status))], factory: factory)
-      counters[key] = made
-      return made
+    let dimensions = [("route", route.rawValue)]
+    let counter = Self.handle(in: requestCounters, for: RequestKey(route: route, status: status)) {
+      CoreMetrics.Counter(
+        label: "halftone_http_requests_total", dimensions: dimensions + [("status", "\(status)")],
+        factory: factory)
     }
     counter.increment()
-    let timer = durations.withLock { timers in
-      if let existing = timers[route] { return existing }
-      let made = CoreMetrics.Timer(
-        label: "halftone_http_request_duration_seconds", dimensions: [("route", route.rawValue)],
-        factory: factory)
-      timers[route] = made
-      return made
+    let timer = Self.handle(in: durations, for: route) {
+      CoreMetrics.Timer(
+        label: "halftone_http_request_duration_seconds", dimensions: dimensions, factory: factory)
     }
     let (seconds, attoseconds) = duration.components
     timer.recordNanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
     if bytes > 0 {
-      let sent = bytesOut.withLock { counters in
-        if let existing = counters[route] { return existing }
-        let made = CoreMetrics.Counter(
-          label: "halftone_http_response_bytes_total", dimensions: [("route", route.rawValue)],
-          factory: factory)
-        counters[route] = made
-        return made
+      let sent = Self.handle(in: bytesOut, for: route) {
+        CoreMetrics.Counter(
+          label: "halftone_http_response_bytes_total", dimensions: dimensions, factory: factory)
       }
       sent.increment(by: bytes)
+    }
+  }
+
+  /// The metric handle kept for `key`, made once: swift-metrics handles are cheap to use but
+  /// not to make (each registers with the registry).
+  private static func handle<Key: Hashable & Sendable, Handle: Sendable>(
+    in handles: Locked<[Key: Handle]>, for key: Key, make: () -> Handle
+  ) -> Handle {
+    handles.withLock { handles in
+      if let existing = handles[key] { return existing }
+      let made = make()
+      handles[key] = made
+      return made
     }
   }
 
@@ -110,12 +112,8 @@ public final class ServerMetrics: Sendable {
   public func exposition() -> String { registry.emitToString() }
 
   private func counter(_ name: String, _ label: String, _ value: String) -> CoreMetrics.Counter {
-    labelled.withLock { counters in
-      let key = "\(name) \(value)"
-      if let existing = counters[key] { return existing }
-      let made = CoreMetrics.Counter(label: name, dimensions: [(label, value)], factory: factory)
-      counters[key] = made
-      return made
+    Self.handle(in: labelled, for: "\(name) \(value)") {
+      CoreMetrics.Counter(label: name, dimensions: [(label, value)], factory: factory)
     }
   }
 }
