@@ -87,7 +87,7 @@ let package = Package(
     // Shared by the tests: fixture images made with libvips, a fault-injecting origin server.
     .target(
       name: "HalftoneTestSupport",
-      dependencies: ["HalftoneImaging", "HalftoneCore", "CHalftoneTestShim"],
+      dependencies: ["HalftoneImaging", "HalftoneStore", "HalftoneCore", "CHalftoneTestShim"],
       path: "Tests/HalftoneTestSupport"
     ),
     // The tests' libvips wrappers (generators, arithmetic, HEIC/GIF/TIFF savers): not production C.

@@ -80,7 +80,7 @@ struct GcCommand: AsyncParsableCommand {
       "originals    \(tally(report.removedOriginals)) removed",
       "unreferenced \(tally(report.removedUnreferenced)) removed",
       "staging      \(tally(report.removedStaging)) leftovers removed",
-      "index rows   \(report.removedOriginalRows) urls, \(report.removedThumbnailRows) variants dropped",
+      "index rows   \(report.removedOriginalRows) urls, \(report.removedThumbnailRows) thumbnails dropped",
     ]
     if report.protectedByGrace.count > 0 {
       lines.append("kept         \(tally(report.protectedByGrace)) written within the grace period")
@@ -98,4 +98,9 @@ struct GcCommand: AsyncParsableCommand {
 struct GCOutput: Encodable {
   var report: GCReport
   var freedBytes: Int
+
+  enum CodingKeys: String, CodingKey {
+    case report
+    case freedBytes = "freed_bytes"
+  }
 }

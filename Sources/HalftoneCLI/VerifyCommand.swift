@@ -47,8 +47,8 @@ struct VerifyCommand: AsyncParsableCommand {
     ]
     let fixed = report.repaired ? "removed" : "remove with --repair"
     for digest in report.corrupt { lines.append("corrupt     \(digest.hex) (quarantined)") }
-    for url in report.danglingSources { lines.append("no blob     \(url) (\(fixed))") }
-    for key in report.danglingVariants {
+    for url in report.danglingURLs { lines.append("no blob     \(url) (\(fixed))") }
+    for key in report.danglingThumbnails {
       lines.append("no blob     thumbnail \(key.specKey) of \(key.original.hex) (\(fixed))")
     }
     for digest in report.orphans { lines.append("unreferenced \(digest.hex) (\(fixed))") }

@@ -1,4 +1,3 @@
-
 /// Runs one job per key at a time and hands its result to every caller that asked while it ran:
 /// one fetch for many references to one master, one render for many identical requests.
 ///

@@ -5,12 +5,6 @@ import Hummingbird
 import NIOHTTP1
 import NIOHTTPTypesHTTP1
 
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Darwin)
-  import Darwin
-#endif
-
 /// Answers for one immutable blob: `/blobs/{sha256}` and the hits of `/thumbnails`.
 ///
 /// Headers: `Content-Type` from the bytes' magic (never from a name), `ETag: "<sha256>"`,
@@ -21,21 +15,11 @@ import NIOHTTPTypesHTTP1
 /// several ranges → the whole blob with 200.
 struct BlobResponder: Sendable {
   let cache: Cache
-  /// Set for the default file backend: blobs are read straight from their files.
-  let files: FileBlobBackend?
   let chunkBytes: Int
   let accesses: AccessRecorder
   let hot: HotBlobs
 
   static let cacheControl = "public, max-age=31536000, immutable"
-
-  init(cache: Cache, chunkBytes: Int, accesses: AccessRecorder, hot: HotBlobs) {
-    self.cache = cache
-    self.files = cache.backend as? FileBlobBackend
-    self.chunkBytes = chunkBytes
-    self.accesses = accesses
-    self.hot = hot
-  }
 
   /// The response for `digest`, or `nil` when the blob is not in the store.
   /// `extraHeaders` are added to every answer (e.g. `Vary: Accept`).
@@ -48,17 +32,13 @@ struct BlobResponder: Sendable {
     }
     var headers = Self.immutableHeaders(digest)
     for field in extraHeaders { headers[field.name] = field.value }
-    guard let files else {
-      return try respondFromBackend(
-        digest: digest, request: request, includeBody: includeBody, headers: headers)
-    }
-    do {
-      guard let file = try BlobFile.open(files.path(for: digest)) else { return nil }
-      defer { file.close() }
+    do throws(StoreError) {
+      guard let blob = try cache.backend.open(digest) else { return nil }
+      defer { blob.close() }
       accesses.record(digest)
-      if hot.accepts(size: file.size) {
-        // Small (the usual thumbnail): one pread, then kept in memory for the next requests.
-        let bytes = try file.read(offset: 0, count: file.size)
+      if hot.accepts(size: blob.size) {
+        // Small (the usual thumbnail): one read, then kept in memory for the next requests.
+        let bytes = try blob.buffer(at: 0, count: blob.size)
         let entry = Self.entry(digest, bytes: bytes)
         hot.insert(digest, entry)
         return respond(from: entry, request: request, includeBody: includeBody, extra: extraHeaders)
@@ -67,10 +47,9 @@ struct BlobResponder: Sendable {
         return Self.notModified(headers)
       }
       return try body(
-        of: file, etag: headers[.eTag] ?? "", request: request, includeBody: includeBody,
-        headers: headers)
+        of: blob, digest: digest, request: request, includeBody: includeBody, headers: headers)
     } catch {
-      throw APIError(.internalServerError, kind: ErrorKind.storage.rawValue, message: "\(error)")
+      throw APIError(.internalServerError, kind: error.kind.rawValue, message: error.message)
     }
   }
 
@@ -104,10 +83,12 @@ struct BlobResponder: Sendable {
   }
 
   private func body(
-    of file: BlobFile, etag: String, request: Request, includeBody: Bool, headers: HTTPFields
-  ) throws(BlobReadError) -> Response {
+    of blob: any BlobReader, digest: Digest, request: Request, includeBody: Bool,
+    headers: HTTPFields
+  ) throws(StoreError) -> Response {
     var headers = headers
-    let size = file.size
+    let etag = headers[.eTag] ?? ""
+    let size = blob.size
     var range = RangeRequest(header: request.headers[.range], length: size)
     if let ifRange = request.headers[.ifRange], ifRange.trimmingSpaces != etag {
       range = .whole  // the client's partial copy is of something else
@@ -118,77 +99,56 @@ struct BlobResponder: Sendable {
       headers[.contentLength] = "0"
       return Response(status: .rangeNotSatisfiable, headers: headers)
     case .partial(let bytes):
-      headers[.contentType] = Self.mediaType(of: try file.head())
+      headers[.contentType] = Self.mediaType(of: try blob.buffer(at: 0, count: min(32, size)))
       headers[.contentRange] = "bytes \(bytes.lowerBound)-\(bytes.upperBound)/\(size)"
       return try respond(
-        .partialContent, file: file, offset: bytes.lowerBound, count: bytes.count,
+        .partialContent, blob: blob, digest: digest, offset: bytes.lowerBound, count: bytes.count,
         includeBody: includeBody, headers: headers)
     case .whole:
       if includeBody, size <= chunkBytes {
         // Too big to keep in memory, small enough for one read: one pread, one buffer.
-        let buffer = try file.read(offset: 0, count: size)
+        let buffer = try blob.buffer(at: 0, count: size)
         headers[.contentType] = Self.mediaType(of: buffer)
         headers[.contentLength] = String(size)
         return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: buffer))
       }
-      headers[.contentType] = Self.mediaType(of: try file.head())
+      headers[.contentType] = Self.mediaType(of: try blob.buffer(at: 0, count: min(32, size)))
       return try respond(
-        .ok, file: file, offset: 0, count: size, includeBody: includeBody, headers: headers)
+        .ok, blob: blob, digest: digest, offset: 0, count: size, includeBody: includeBody,
+        headers: headers)
     }
   }
 
   /// A body of `count` bytes at `offset`: read at once when small, streamed in chunks otherwise
-  /// (the stream reopens the file, so nothing stays open if the body is never written).
+  /// (the stream reopens the blob, so nothing stays open if the body is never written).
   private func respond(
-    _ status: HTTPResponse.Status, file: BlobFile, offset: Int, count: Int, includeBody: Bool,
-    headers: HTTPFields
-  ) throws(BlobReadError) -> Response {
+    _ status: HTTPResponse.Status, blob: any BlobReader, digest: Digest, offset: Int, count: Int,
+    includeBody: Bool, headers: HTTPFields
+  ) throws(StoreError) -> Response {
     var headers = headers
     headers[.contentLength] = String(count)
     guard includeBody, count > 0 else { return Response(status: status, headers: headers) }
     if count <= chunkBytes {
-      let buffer = try file.read(offset: offset, count: count)
+      let buffer = try blob.buffer(at: offset, count: count)
       return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: buffer))
     }
-    let path = file.path
+    let backend = cache.backend
     let chunk = chunkBytes
     let body = ResponseBody(contentLength: count) { writer in
-      guard let stream = try BlobFile.open(path) else {
-        throw BlobReadError(operation: "reopen", path: path, errno: ENOENT)
+      guard let stream = try backend.open(digest) else {
+        throw StoreError(kind: .storage, message: "blob \(digest.hex) was removed while served")
       }
       defer { stream.close() }
       var position = offset
       let end = offset + count
       while position < end {
         let length = min(chunk, end - position)
-        try await writer.write(try stream.read(offset: position, count: length))
+        try await writer.write(try stream.buffer(at: position, count: length))
         position += length
       }
       try await writer.finish(nil)
     }
     return Response(status: status, headers: headers, body: body)
-  }
-
-  /// Backends without local files: the bytes through `Cache.readBlob` (no ranges).
-  private func respondFromBackend(
-    digest: Digest, request: Request, includeBody: Bool, headers: HTTPFields
-  ) throws(APIError) -> Response? {
-    var headers = headers
-    let data: Data
-    do {
-      guard let read = try cache.readBlob(digest) else { return nil }
-      data = read
-    } catch {
-      throw APIError(.internalServerError, kind: error.kind.rawValue, message: error.message)
-    }
-    accesses.record(digest)
-    if Self.matches(ifNoneMatch: request.headers[.ifNoneMatch], etag: headers[.eTag] ?? "") {
-      return Self.notModified(headers)
-    }
-    headers[.contentType] = ImageFormat.sniff(data)?.mediaType ?? "application/octet-stream"
-    headers[.contentLength] = String(data.count)
-    let body = includeBody ? ResponseBody(byteBuffer: ByteBuffer(bytes: data)) : ResponseBody()
-    return Response(status: .ok, headers: headers, body: body)
   }
 
   /// 304 with the validators and caching headers, and no `Content-Length` (a 304 has no body,

@@ -1,5 +1,5 @@
 extension ThumbnailSpec {
-  /// Names the variant this spec produces from a given original; the store keys thumbnails by
+  /// Names the thumbnail this spec produces from a given original; the store keys thumbnails by
   /// (original digest, canonical key). Built from the normalised model, never the raw query, so it
   /// is equal for equivalent inputs (parameter order, `%2C` vs `,`, explicit defaults such as
   /// Fastly `quality=85`, imgix `fit=clip`, `dpr=1`, `disable=upscale`, `offset-x50`, the same crop

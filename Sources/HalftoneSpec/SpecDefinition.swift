@@ -3,7 +3,7 @@
 ///
 /// Build one with `parse(url:declaredWidth:declaredHeight:)` or `parse(query:dialect:…)`, then
 /// `plan(for:)` it against a source's `ImageProbe` to get the concrete `ThumbnailPlan`.
-/// `canonicalKey` names the variant in the store.
+/// `canonicalKey` names the thumbnail in the store.
 public struct ThumbnailSpec: Sendable, Hashable {
   public var dialect: Dialect
   /// The URL as written (empty for a bare query).

@@ -1,7 +1,8 @@
 import Foundation
 
-/// Where immutable blobs live. `FileBlobBackend` keeps them in a directory; an object-storage
-/// backend can implement the same protocol later without changing `Cache` or its callers.
+/// Where immutable blobs live: the seam between the cache and its storage. `FileBlobBackend`
+/// keeps them in a directory; an object store (an S3 bucket) implements the same requirements.
+/// Nothing above this protocol knows which backend it talks to.
 ///
 /// Contract every backend keeps:
 /// - A blob is visible under its digest only when all of its bytes are durable: never partially.
@@ -9,39 +10,37 @@ import Foundation
 ///   time, so a garbage collector's grace period protects a blob a writer has just reused.
 /// - `remove(_:ifUnmodifiedSince:)` is atomic with respect to `put` on the same backend, even
 ///   across processes: a blob that a concurrent `put` refreshed is not removed.
+///
+/// Staging (writes in flight) and quarantine (corrupt blobs kept for inspection) are the
+/// backend's own: a directory keeps them as files, an object store as incomplete multipart
+/// uploads and a key prefix. The cache only lists and clears them.
 public protocol BlobBackend: Sendable {
   /// Stores `data` under `digest` (the caller computed `digest` from `data`).
   func put(_ data: Data, as digest: Digest) throws(StoreError) -> PutOutcome
   /// Stores several blobs, each with its own outcome, in order. A backend may make them durable
   /// together (one barrier for all) instead of one by one.
   func putMany(_ blobs: [(data: Data, digest: Digest)]) -> [Result<PutOutcome, StoreError>]
-  /// The bytes of the blob, or `nil` when there is no such blob.
-  func get(_ digest: Digest) throws(StoreError) -> Data?
-  /// Reads the blob's bytes into `buffer`; `false` when there is no such blob.
-  func read(_ digest: Digest, into buffer: ReusableBuffer) throws(StoreError) -> Bool
   /// A writer for one blob whose bytes arrive in pieces (see `BlobWriter`).
   func makeWriter() throws(StoreError) -> any BlobWriter
-  /// Whether the blob is present.
-  func contains(_ digest: Digest) -> Bool
+  /// The blob opened for reading (its size, and its bytes at any offset), or `nil` when there
+  /// is no such blob. Serving, thumbnailing and verifying all read through this.
+  func open(_ digest: Digest) throws(StoreError) -> (any BlobReader)?
   /// Size and modification time of the blob, or `nil` when it is absent.
   func info(_ digest: Digest) throws(StoreError) -> BlobEntry?
-  /// Removes the blob unconditionally; `false` when it was already absent.
-  @discardableResult func remove(_ digest: Digest) throws(StoreError) -> Bool
+  /// Every blob, in no particular order.
+  func enumerate() throws(StoreError) -> [BlobEntry]
   /// Removes the blob only if it was not modified (written or reused by `put`) after `cutoff`;
   /// returns whether it removed it.
   func remove(_ digest: Digest, ifUnmodifiedSince cutoff: Date) throws(StoreError) -> Bool
-  /// Every blob, in no particular order.
-  func enumerate() throws(StoreError) -> [BlobEntry]
   /// Moves a blob out of service (corrupt bytes) but keeps it for inspection; `false` when it
   /// was already absent.
   func quarantine(_ digest: Digest) throws(StoreError) -> Bool
-  /// Staging files left behind by writers (in flight, or killed mid-write).
+  /// How many blobs `quarantine` has kept, and their bytes.
+  func quarantined() throws(StoreError) -> ByteTally
+  /// Staging left behind by writers that are no longer writing (killed mid-write).
   func leftovers() throws(StoreError) -> [LeftoverEntry]
-  /// Removes one staging file found by `leftovers()`.
+  /// Removes one piece of staging found by `leftovers()`.
   func removeLeftover(_ leftover: LeftoverEntry) throws(StoreError)
-  /// A local file holding the blob's bytes, for zero-copy serving; `nil` when the backend has no
-  /// local files.
-  func localURL(for digest: Digest) -> URL?
 }
 
 extension BlobBackend {
@@ -58,24 +57,67 @@ extension BlobBackend {
     }
   }
 
-  /// Collects the pieces in memory and `put`s them on commit (backends without staging files).
+  /// Collects the pieces in memory and `put`s them on commit (backends without staging).
   public func makeWriter() throws(StoreError) -> any BlobWriter {
     BufferingBlobWriter(backend: self, maxBytes: Int.max)
   }
 
-  /// `get`, then a copy into the buffer (backends without local files).
-  public func read(_ digest: Digest, into buffer: ReusableBuffer) throws(StoreError) -> Bool {
-    guard let data = try get(digest) else { return false }
-    let storage = buffer.reserve(data.count)
-    data.withUnsafeBytes { raw in
-      if let base = raw.baseAddress { storage.copyMemory(from: base, byteCount: raw.count) }
-    }
-    buffer.setCount(data.count)
-    return true
-  }
+  /// Nothing kept (backends that delete corrupt blobs instead).
+  public func quarantined() throws(StoreError) -> ByteTally { ByteTally() }
+
+  /// No staging (backends whose writes are atomic).
+  public func leftovers() throws(StoreError) -> [LeftoverEntry] { [] }
+
+  public func removeLeftover(_ leftover: LeftoverEntry) throws(StoreError) {}
+
+  /// Whether the blob is present (an unreadable one counts as absent).
+  public func contains(_ digest: Digest) -> Bool { (try? info(digest)) != nil }
 
   /// The blob's size in bytes, or `nil` when it is absent.
   public func size(_ digest: Digest) throws(StoreError) -> Int? { try info(digest)?.bytes }
+
+  /// Removes the blob whatever its age; `false` when it was already absent.
+  @discardableResult
+  public func remove(_ digest: Digest) throws(StoreError) -> Bool {
+    try remove(digest, ifUnmodifiedSince: .distantFuture)
+  }
+
+  /// All the blob's bytes, or `nil` when absent; refused (`storage`) above `maxBytes`.
+  public func get(_ digest: Digest, maxBytes: Int) throws(StoreError) -> Data? {
+    guard let reader = try open(digest) else { return nil }
+    defer { reader.close() }
+    try reader.checkSize(digest, limit: maxBytes)
+    // Not `Data(count:)`: zero-filling memory that the read overwrites at once costs a pass.
+    let storage = UnsafeMutableRawPointer.allocate(byteCount: max(reader.size, 1), alignment: 16)
+    let count: Int
+    do {
+      count = try reader.readFully(
+        at: 0, into: UnsafeMutableRawBufferPointer(start: storage, count: reader.size))
+    } catch {
+      storage.deallocate()
+      throw error
+    }
+    return Data(
+      bytesNoCopy: storage, count: count,
+      deallocator: .custom { base, _ in
+        base.deallocate()
+      })
+  }
+
+  /// Reads all the blob's bytes into `buffer` (no allocation once it is large enough); `false`
+  /// when absent. Refused (`storage`) above `maxBytes`.
+  public func read(
+    _ digest: Digest, into buffer: ReusableBuffer, maxBytes: Int
+  ) throws(StoreError) -> Bool {
+    guard let reader = try open(digest) else { return false }
+    defer { reader.close() }
+    try reader.checkSize(digest, limit: maxBytes)
+    let storage = buffer.reserve(reader.size)
+    let count = try reader.readFully(
+      at: 0, into: UnsafeMutableRawBufferPointer(start: storage, count: reader.size))
+    buffer.setCount(count)
+    return true
+  }
 }
 
 /// What `put` did.
@@ -101,9 +143,9 @@ public struct BlobEntry: Sendable, Hashable {
   }
 }
 
-/// A staging file (a write in flight, or the remains of a killed one).
+/// Staging left by a writer (a write in flight, or the remains of a killed one).
 public struct LeftoverEntry: Sendable, Hashable {
-  /// The file name inside the backend's staging area.
+  /// The backend's name for it (a file name inside its staging area).
   public var name: String
   public var bytes: Int
   public var modified: Date

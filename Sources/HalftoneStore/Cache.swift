@@ -102,11 +102,11 @@ public final class Cache: Sendable {
     return zip(digests, outcomes).map { digest, outcome in outcome.map { _ in digest } }
   }
 
-  /// The blob's file, for zero-copy serving; `nil` when the blob is absent (or the backend has
-  /// no local files).
+  /// The blob's local file; `nil` when the blob is absent (or the backend has no local files).
   public func blobURL(_ digest: Digest) -> URL? {
-    guard backend.contains(digest) else { return nil }
-    return backend.localURL(for: digest)
+    guard let reader = try? backend.open(digest) else { return nil }
+    defer { reader.close() }
+    return reader.localPath.map { URL(fileURLWithPath: $0) }
   }
 
   /// Whether the blob is present.
@@ -115,7 +115,7 @@ public final class Cache: Sendable {
   /// The blob's bytes, or `nil` when absent. With `options.verifyOnRead`, bytes that no longer
   /// match their digest are quarantined and read as `nil`.
   public func readBlob(_ digest: Digest) throws(StoreError) -> Data? {
-    guard let data = try backend.get(digest) else { return nil }
+    guard let data = try backend.get(digest, maxBytes: options.maxBlobBytes) else { return nil }
     if options.verifyOnRead && Digest.of(data) != digest {
       _ = try backend.quarantine(digest)
       return nil
@@ -129,7 +129,9 @@ public final class Cache: Sendable {
   public func readBlob(_ digest: Digest, into buffer: ReusableBuffer) throws(StoreError) -> Bool {
     // A miss must not leave the previous read's bytes looking like this blob's.
     buffer.setCount(0)
-    guard try backend.read(digest, into: buffer) else { return false }
+    guard try backend.read(digest, into: buffer, maxBytes: options.maxBlobBytes) else {
+      return false
+    }
     if options.verifyOnRead && buffer.withContents({ Digest.of($0) }) != digest {
       buffer.setCount(0)
       _ = try backend.quarantine(digest)
@@ -144,7 +146,9 @@ public final class Cache: Sendable {
   /// good bytes, since a write finds the name taken.
   @discardableResult
   public func quarantineIfCorrupt(_ digest: Digest) throws(StoreError) -> Bool {
-    guard let data = try backend.get(digest), Digest.of(data) != digest else { return false }
+    guard let data = try backend.get(digest, maxBytes: options.maxBlobBytes),
+      Digest.of(data) != digest
+    else { return false }
     return try backend.quarantine(digest)
   }
 
@@ -241,7 +245,7 @@ public final class Cache: Sendable {
     return status
   }
 
-  // MARK: Variants ((original, spec key) → thumbnail)
+  // MARK: Thumbnails ((original, spec key) → thumbnail)
 
   /// Records the thumbnail made from `original` for the canonical `specKey`; `thumbnail` must
   /// already be stored with `putBlob`. `format` is the thumbnail's encoding.

@@ -27,6 +27,21 @@ public struct GCReport: Sendable, Codable, Hashable {
 
   /// Bytes freed.
   public var freedBytes: Int { bytesBefore - bytesAfter }
+
+  enum CodingKeys: String, CodingKey {
+    case maxBytes = "max_bytes"
+    case maxAge = "max_age_seconds"
+    case bytesBefore = "bytes_before"
+    case bytesAfter = "bytes_after"
+    case removedThumbnails = "removed_thumbnails"
+    case removedOriginals = "removed_originals"
+    case removedUnreferenced = "removed_unreferenced"
+    case removedStaging = "removed_staging"
+    case removedOriginalRows = "removed_original_rows"
+    case removedThumbnailRows = "removed_thumbnail_rows"
+    case protectedByGrace = "protected_by_grace"
+    case withinLimit = "within_limit"
+  }
 }
 
 extension Cache {
@@ -37,7 +52,7 @@ extension Cache {
   /// Order: unreferenced blobs first, then least recently used (last `touch`, record or write)
   /// first; with `thumbnailsFirst` every thumbnail goes before any original, since a thumbnail
   /// is cheap to make again and an original needs a fetch. Removing an original drops its source
-  /// rows and its variants' rows, and the thumbnails only those variants named.
+  /// rows and its thumbnail rows, and the thumbnails only those rows named.
   ///
   /// Grace rule: a blob written or reused by `putBlob` less than `grace` ago (default
   /// `options.grace`, 10 minutes) is never removed, because a writer in another process may not
@@ -135,39 +150,39 @@ private struct GCRun {
     case .unreferenced: report.removedUnreferenced.add(entry.bytes)
     }
     let freedThumbnails = try dropRows(naming: digest, asOriginal: role == .original)
-    // Thumbnails that only the dropped variants named are garbage now.
+    // Thumbnails that only the dropped thumbnail rows named are garbage now.
     for thumbnail in freedThumbnails where entries[thumbnail] != nil {
       if try !cache.isReferenced(thumbnail) { try remove(thumbnail) }
     }
   }
 
-  /// Drops the rows naming a removed blob; returns the thumbnails of dropped variants.
+  /// Drops the rows naming a removed blob; returns the thumbnails of dropped thumbnail rows.
   /// Skipped when a concurrent writer has stored the blob again since (its new rows must stay).
   private mutating func dropRows(
     naming digest: Digest, asOriginal: Bool
   ) throws(StoreError) -> [Digest] {
     let backend = cache.backend
-    typealias Dropped = (sources: Int, variants: Int, thumbnails: [Digest])
+    typealias Dropped = (originalRows: Int, thumbnailRows: Int, thumbnails: [Digest])
     let result = try cache.index.write { db -> Dropped in
       guard !backend.contains(digest) else { return (0, 0, []) }
       try db.execute(sql: "DELETE FROM thumbnails WHERE thumbnail = ?", arguments: [digest.hex])
-      var variants = db.changesCount
-      var sources = 0
+      var thumbnailRows = db.changesCount
+      var originalRows = 0
       var thumbnails: [Digest] = []
       if asOriginal {
         try db.execute(sql: "DELETE FROM originals WHERE original = ?", arguments: [digest.hex])
-        sources = db.changesCount
+        originalRows = db.changesCount
         thumbnails = try String.fetchAll(
           db, sql: "SELECT thumbnail FROM thumbnails WHERE original = ?", arguments: [digest.hex]
         ).compactMap(Digest.init(hex:))
         try db.execute(sql: "DELETE FROM thumbnails WHERE original = ?", arguments: [digest.hex])
-        variants += db.changesCount
+        thumbnailRows += db.changesCount
       }
       try db.execute(sql: "DELETE FROM access WHERE digest = ?", arguments: [digest.hex])
-      return (sources, variants, thumbnails)
+      return (originalRows, thumbnailRows, thumbnails)
     }
-    report.removedOriginalRows += result.sources
-    report.removedThumbnailRows += result.variants
+    report.removedOriginalRows += result.originalRows
+    report.removedThumbnailRows += result.thumbnailRows
     return result.thumbnails
   }
 }

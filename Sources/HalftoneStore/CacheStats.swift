@@ -1,6 +1,6 @@
 import Foundation
 
-/// What the cache holds. Counts and sizes of blobs come from the disk (`st_size`), their roles and
+/// What the cache holds. Counts and sizes of blobs come from the backend (`st_size` of a file), their roles and
 /// formats from the index.
 public struct CacheStats: Sendable, Codable, Hashable {
   /// Blobs that are the original of some URL (or of some thumbnail).
@@ -13,24 +13,34 @@ public struct CacheStats: Sendable, Codable, Hashable {
   public var thumbnailsByFormat: [String: ByteTally] = [:]
   /// Blobs no index row names (a writer in progress, or garbage for `gc`/`verify --repair`).
   public var unreferenced = ByteTally()
-  /// Every blob on disk.
+  /// Every blob in the backend.
   public var blobs = ByteTally()
   /// URLs with a cached original.
-  public var sourceURLs = 0
+  public var originalURLs = 0
   /// URLs whose last fetch failed (with or without an older cached original).
   public var failedURLs = 0
-  /// Variant rows ((original, spec key) → thumbnail).
+  /// Thumbnail rows ((original, spec key) → thumbnail).
   public var thumbnailRows = 0
   /// `index.sqlite` with its WAL and shared-memory files.
   public var indexBytes = 0
-  /// Files in `tmp/`.
+  /// Staging left by writers (files in `tmp/`).
   public var staging = ByteTally()
-  /// Files in `quarantine/`.
+  /// Corrupt blobs kept for inspection (files in `quarantine/`).
   public var quarantined = ByteTally()
+
+  enum CodingKeys: String, CodingKey {
+    case originals, thumbnails, unreferenced, blobs, staging, quarantined
+    case originalsByFormat = "originals_by_format"
+    case thumbnailsByFormat = "thumbnails_by_format"
+    case originalURLs = "original_urls"
+    case failedURLs = "failed_urls"
+    case thumbnailRows = "thumbnail_rows"
+    case indexBytes = "index_bytes"
+  }
 }
 
 extension Cache {
-  /// Counts and sizes of what the cache holds; scans the blob directory once.
+  /// Counts and sizes of what the cache holds; lists the backend's blobs once.
   public func stats() throws(StoreError) -> CacheStats {
     let refs = try loadReferences()
     var stats = CacheStats()
@@ -49,15 +59,12 @@ extension Cache {
         stats.unreferenced.add(entry.bytes)
       }
     }
-    stats.sourceURLs = refs.originalRows
+    stats.originalURLs = refs.originalRows
     stats.failedURLs = refs.failedRows
     stats.thumbnailRows = refs.thumbnailRows
     stats.indexBytes = index.bytesOnDisk()
     for leftover in try backend.leftovers() { stats.staging.add(leftover.bytes) }
-    if let files = backend as? FileBlobBackend {
-      let quarantined = try files.quarantined()
-      stats.quarantined = ByteTally(count: quarantined.count, bytes: quarantined.bytes)
-    }
+    stats.quarantined = try backend.quarantined()
     return stats
   }
 }

@@ -10,9 +10,9 @@ public struct VerifyReport: Sendable, Codable, Hashable {
   /// them again.
   public var corrupt: [Digest] = []
   /// URLs whose original blob is gone.
-  public var danglingSources: [String] = []
-  /// Variant rows whose thumbnail blob is gone.
-  public var danglingVariants: [ThumbnailKey] = []
+  public var danglingURLs: [String] = []
+  /// Thumbnail rows whose thumbnail blob is gone.
+  public var danglingThumbnails: [ThumbnailKey] = []
   /// Blobs no row names, older than the grace period.
   public var orphans: [Digest] = []
   /// Staging files older than the grace period (remains of killed writers).
@@ -29,12 +29,20 @@ public struct VerifyReport: Sendable, Codable, Hashable {
 
   /// Number of problems found (corrupt blobs, dangling rows, old orphans and leftovers).
   public var problemCount: Int {
-    corrupt.count + danglingSources.count + danglingVariants.count + orphans.count
+    corrupt.count + danglingURLs.count + danglingThumbnails.count + orphans.count
       + leftovers.count + unreadable.count
   }
 
   /// No problems found.
   public var isClean: Bool { problemCount == 0 }
+
+  enum CodingKeys: String, CodingKey {
+    case checked, corrupt, orphans, leftovers, unreadable, repaired
+    case danglingURLs = "dangling_urls"
+    case danglingThumbnails = "dangling_thumbnails"
+    case recentOrphans = "recent_orphans"
+    case recentLeftovers = "recent_leftovers"
+  }
 }
 
 extension Cache {
@@ -55,7 +63,9 @@ extension Cache {
     for entry in try backend.enumerate() {
       let data: Data
       do {
-        guard let bytes = try backend.get(entry.digest) else { continue }  // removed meanwhile
+        guard let bytes = try backend.get(entry.digest, maxBytes: options.maxBlobBytes) else {
+          continue
+        }  // removed meanwhile
         data = bytes
       } catch {
         report.unreadable.append(error.message)
@@ -74,14 +84,14 @@ extension Cache {
 
     for (digest, urls) in refs.originals where present[digest] == nil && !corrupt.contains(digest) {
       guard !backend.contains(digest) else { continue }
-      report.danglingSources.append(contentsOf: urls)
-      if repair { try deleteSourceRows(urls, digest: digest) }
+      report.danglingURLs.append(contentsOf: urls)
+      if repair { try deleteOriginalRows(urls, digest: digest) }
     }
     for (thumbnail, keys) in refs.thumbnails
     where present[thumbnail] == nil && !corrupt.contains(thumbnail) {
       guard !backend.contains(thumbnail) else { continue }
-      report.danglingVariants.append(contentsOf: keys)
-      if repair { try deleteVariantRows(keys, thumbnail: thumbnail) }
+      report.danglingThumbnails.append(contentsOf: keys)
+      if repair { try deleteThumbnailRows(keys, thumbnail: thumbnail) }
     }
 
     for (digest, entry) in present where refs.role(of: digest) == .unreferenced {
@@ -111,14 +121,14 @@ extension Cache {
 
     report.repaired = repair
     report.corrupt.sort()
-    report.danglingSources.sort()
-    report.danglingVariants.sort { ($0.original, $0.specKey) < ($1.original, $1.specKey) }
+    report.danglingURLs.sort()
+    report.danglingThumbnails.sort { ($0.original, $0.specKey) < ($1.original, $1.specKey) }
     report.orphans.sort()
     report.leftovers.sort()
     return report
   }
 
-  /// Drops source rows and thumbnail rows that name a quarantined blob. Variants made from it
+  /// Drops original rows and thumbnail rows that name a quarantined blob. Variants made from it
   /// stay: their thumbnails are still good, and a re-fetch of the same bytes finds them again.
   private func dropRows(naming digest: Digest) throws(StoreError) {
     try index.write { db in
@@ -130,7 +140,7 @@ extension Cache {
 
   /// Deletes the rows only if they still name `digest` and the blob is still missing (a writer
   /// may have re-stored it since the snapshot).
-  private func deleteSourceRows(_ urls: [String], digest: Digest) throws(StoreError) {
+  private func deleteOriginalRows(_ urls: [String], digest: Digest) throws(StoreError) {
     try index.write { db in
       guard !backend.contains(digest) else { return }
       for url in urls {
@@ -140,7 +150,7 @@ extension Cache {
     }
   }
 
-  private func deleteVariantRows(_ keys: [ThumbnailKey], thumbnail: Digest) throws(StoreError) {
+  private func deleteThumbnailRows(_ keys: [ThumbnailKey], thumbnail: Digest) throws(StoreError) {
     try index.write { db in
       guard !backend.contains(thumbnail) else { return }
       for key in keys {

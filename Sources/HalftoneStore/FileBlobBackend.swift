@@ -58,7 +58,7 @@ public final class FileBlobBackend: BlobBackend {
     try POSIX.ensureDirectory(rootPath + "/blobs", durable: durable)
     try POSIX.ensureDirectory(blobsPath, durable: durable)
     try POSIX.ensureDirectory(tmpPath, durable: durable)
-    barrierDescriptor = open(tmpPath, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+    barrierDescriptor = openFile(tmpPath, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
   }
 
   deinit {
@@ -69,8 +69,6 @@ public final class FileBlobBackend: BlobBackend {
   public func path(for digest: Digest) -> String {
     "\(blobsPath)/\(digest.shard)/\(digest.hex)"
   }
-
-  public func localURL(for digest: Digest) -> URL? { URL(fileURLWithPath: path(for: digest)) }
 
   // MARK: Writing
 
@@ -173,11 +171,11 @@ public final class FileBlobBackend: BlobBackend {
   func createTemporary(prefix: String) throws(StoreError) -> (String, Int32) {
     let name = "\(prefix)-\(getpid())-\(UInt64.random(in: 0...UInt64.max)).tmp"
     let tempPath = "\(tmpPath)/\(name)"
-    var fd = open(tempPath, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+    var fd = openFile(tempPath, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
     if fd < 0 && errno == ENOENT {
       // Someone removed tmp/ under us: recreate it once.
       try POSIX.ensureDirectory(tmpPath, durable: durable)
-      fd = open(tempPath, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+      fd = openFile(tempPath, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
     }
     guard fd >= 0 else {
       throw StoreError.posix("create temporary file", path: tempPath, errno: errno)
@@ -358,80 +356,14 @@ public final class FileBlobBackend: BlobBackend {
 
   // MARK: Reading
 
-  public func contains(_ digest: Digest) -> Bool {
-    access(path(for: digest), F_OK) == 0
-  }
-
   public func info(_ digest: Digest) throws(StoreError) -> BlobEntry? {
     guard let status = try POSIX.status(path(for: digest)) else { return nil }
     return BlobEntry(digest: digest, bytes: status.bytes, modified: status.modified)
   }
 
-  public func get(_ digest: Digest) throws(StoreError) -> Data? {
-    // Not `Data(count:)`: zero-filling memory that the read overwrites at once costs a pass.
-    var storage: UnsafeMutableRawPointer?
-    let count: Int?
-    do {
-      count = try readWhole(digest) { size in
-        storage = .allocate(byteCount: max(size, 1), alignment: 16)
-        return storage!
-      }
-    } catch {
-      storage?.deallocate()
-      throw error
-    }
-    guard let count, let storage else { return nil }
-    return Data(
-      bytesNoCopy: storage, count: count,
-      deallocator: .custom { pointer, _ in
-        pointer.deallocate()
-      })
-  }
-
-  public func read(_ digest: Digest, into buffer: ReusableBuffer) throws(StoreError) -> Bool {
-    guard let count = try readWhole(digest, into: { buffer.reserve($0) }) else { return false }
-    buffer.setCount(count)
-    return true
-  }
-
-  /// Opens the blob, checks its size and reads all of it into the memory `destination(size)`
-  /// returns; the number of bytes read (fewer than the size only if the file shrank meanwhile),
-  /// or `nil` when the blob is absent.
-  private func readWhole(
-    _ digest: Digest, into destination: (Int) -> UnsafeMutableRawPointer
-  ) throws(StoreError) -> Int? {
-    let blobPath = path(for: digest)
-    let fd = open(blobPath, O_RDONLY | O_CLOEXEC)
-    guard fd >= 0 else {
-      let code = errno
-      if code == ENOENT { return nil }
-      throw StoreError.posix("open blob", path: blobPath, errno: code)
-    }
-    defer { close(fd) }
-    var info = stat()
-    guard fstat(fd, &info) == 0 else {
-      throw StoreError.posix("inspect blob", path: blobPath, errno: errno)
-    }
-    let size = Int(info.st_size)
-    guard size <= maxBlobBytes else {
-      throw StoreError(
-        kind: .storage,
-        message:
-          "refused to read blob \(blobPath): \(size) bytes is over the \(maxBlobBytes) limit",
-        path: blobPath)
-    }
-    let base = destination(size)
-    var total = 0
-    while total < size {
-      let got = readSome(fd, base + total, size - total)
-      if got < 0 {
-        if errno == EINTR { continue }
-        throw StoreError.posix("read blob", path: blobPath, errno: errno)
-      }
-      if got == 0 { break }
-      total += got
-    }
-    return total
+  /// The blob's file, open for `pread`.
+  public func open(_ digest: Digest) throws(StoreError) -> (any BlobReader)? {
+    try FileBlobReader.open(path(for: digest))
   }
 
   public func enumerate() throws(StoreError) -> [BlobEntry] {
@@ -451,11 +383,6 @@ public final class FileBlobBackend: BlobBackend {
   }
 
   // MARK: Removing
-
-  @discardableResult
-  public func remove(_ digest: Digest) throws(StoreError) -> Bool {
-    try POSIX.unlinkFile(path(for: digest))
-  }
 
   public func remove(
     _ digest: Digest, ifUnmodifiedSince cutoff: Date
@@ -479,16 +406,14 @@ public final class FileBlobBackend: BlobBackend {
     throw StoreError.posix("quarantine blob to", path: target, errno: code)
   }
 
-  /// Number and total bytes of the files in `quarantine/`.
-  public func quarantined() throws(StoreError) -> (count: Int, bytes: Int) {
-    var count = 0
-    var bytes = 0
+  /// The files in `quarantine/`.
+  public func quarantined() throws(StoreError) -> ByteTally {
+    var tally = ByteTally()
     for name in try POSIX.list(quarantinePath) {
       guard let status = try POSIX.status("\(quarantinePath)/\(name)") else { continue }
-      count += 1
-      bytes += status.bytes
+      tally.add(status.bytes)
     }
-    return (count, bytes)
+    return tally
   }
 
   /// Staging files nobody is writing: a `FileBlobWriter` holds a lock on its file for as long as
@@ -516,7 +441,7 @@ public final class FileBlobBackend: BlobBackend {
 
   /// Whether a writer holds the staging file's lock (see `FileBlobWriter`).
   static func isBeingWritten(_ path: String) -> Bool {
-    let fd = open(path, O_RDONLY | O_CLOEXEC)
+    let fd = openFile(path, O_RDONLY | O_CLOEXEC)
     guard fd >= 0 else { return false }
     defer { close(fd) }
     return flock(fd, LOCK_EX | LOCK_NB) != 0 && errno == EWOULDBLOCK
@@ -525,7 +450,7 @@ public final class FileBlobBackend: BlobBackend {
 
 private func systemLink(_ from: String, _ to: String) -> Int32 { link(from, to) }
 
-/// read(2), under a name that `FileBlobBackend.read(_:into:)` does not shadow.
-private func readSome(_ fd: Int32, _ buffer: UnsafeMutableRawPointer, _ count: Int) -> Int {
-  read(fd, buffer, count)
+/// open(2), under a name that `FileBlobBackend.open(_:)` does not shadow.
+private func openFile(_ path: String, _ flags: Int32, _ mode: mode_t = 0) -> Int32 {
+  open(path, flags, mode)
 }

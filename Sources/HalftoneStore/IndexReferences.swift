@@ -11,13 +11,13 @@ public struct ByteTally: Sendable, Codable, Hashable {
     self.bytes = bytes
   }
 
-  mutating func add(_ bytes: Int) {
+  public mutating func add(_ bytes: Int) {
     count += 1
     self.bytes += bytes
   }
 }
 
-/// Identifies one variant row.
+/// Identifies one thumbnail row.
 public struct ThumbnailKey: Sendable, Codable, Hashable {
   public var original: Digest
   public var specKey: String
@@ -26,13 +26,18 @@ public struct ThumbnailKey: Sendable, Codable, Hashable {
     self.original = original
     self.specKey = specKey
   }
+
+  enum CodingKeys: String, CodingKey {
+    case original
+    case specKey = "spec_key"
+  }
 }
 
 /// What a blob is to the index.
 enum BlobRole: Int, Comparable {
   /// Named by a thumbnail row only.
   case thumbnail = 0
-  /// Named by a source row (or as the original of a variant row).
+  /// Named by a original row (or as the original of a thumbnail row).
   case original = 1
   /// Named by no row.
   case unreferenced = 2
@@ -46,11 +51,11 @@ struct IndexReferences {
   var originals: [Digest: [String]] = [:]
   /// Original digest → recorded format.
   var originalFormats: [Digest: String] = [:]
-  /// Thumbnail digest → variant rows that name it.
+  /// Thumbnail digest → thumbnail rows that name it.
   var thumbnails: [Digest: [ThumbnailKey]] = [:]
   /// Thumbnail digest → recorded format.
   var thumbnailFormats: [Digest: String] = [:]
-  /// Digests named as the original of some variant.
+  /// Digests named as the original of some thumbnail row.
   var thumbnailOriginals: Set<Digest> = []
   var access: [Digest: Date] = [:]
   var originalRows = 0

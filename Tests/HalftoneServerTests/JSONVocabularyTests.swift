@@ -99,6 +99,34 @@ final class JSONVocabularyTests: XCTestCase {
       has: ["url", "spec_key", "candidates", "resolved.thumbnail.path", "resolved.original.path"],
       "lookup --json")
 
+    let cacheArguments = ["--json", "--cache", harness.root.path]
+    let stats = try ResolverAgreementTests.runHalftone(["stats"] + cacheArguments)
+    XCTAssertEqual(stats.status, 0, stats.stderr)
+    try assertVocabulary(
+      Data(stats.stdout.utf8),
+      has: [
+        "cache", "stats.originals.count", "stats.originals.bytes", "stats.originals_by_format",
+        "stats.thumbnails_by_format", "stats.original_urls", "stats.failed_urls",
+        "stats.thumbnail_rows", "stats.index_bytes", "stats.staging", "stats.quarantined",
+      ], "stats --json")
+    let verify = try ResolverAgreementTests.runHalftone(["verify"] + cacheArguments)
+    XCTAssertEqual(verify.status, 0, verify.stderr)
+    try assertVocabulary(
+      Data(verify.stdout.utf8),
+      has: [
+        "clean", "problems", "report.checked", "report.dangling_urls",
+        "report.dangling_thumbnails", "report.recent_orphans", "report.recent_leftovers",
+      ], "verify --json")
+    let gc = try ResolverAgreementTests.runHalftone(["gc", "--max-size", "1G"] + cacheArguments)
+    XCTAssertEqual(gc.status, 0, gc.stderr)
+    try assertVocabulary(
+      Data(gc.stdout.utf8),
+      has: [
+        "freed_bytes", "report.max_bytes", "report.bytes_before", "report.bytes_after",
+        "report.removed_thumbnails", "report.removed_original_rows", "report.protected_by_grace",
+        "report.within_limit",
+      ], "gc --json")
+
     let missing = try await harness.get(try thumbnailsPath(origin.url("/v/none.jpg?width=9")))
     XCTAssertEqual(missing.status, 404)
     try assertVocabulary(missing.body, has: ["error", "error.kind", "error.message"], "error")

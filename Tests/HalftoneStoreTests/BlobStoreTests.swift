@@ -54,7 +54,7 @@ final class BlobStoreTests: StoreTestCase {
     XCTAssertEqual(try cache.original(forURL: "https://a.example/x.jpg")?.original, a)
     XCTAssertEqual(try cache.original(forURL: "https://b.example/y.jpg")?.original, a)
     let stats = try cache.stats()
-    XCTAssertEqual(stats.sourceURLs, 2)
+    XCTAssertEqual(stats.originalURLs, 2)
     XCTAssertEqual(stats.originals, ByteTally(count: 1, bytes: 20_000))
   }
 

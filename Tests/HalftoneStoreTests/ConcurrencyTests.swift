@@ -29,7 +29,7 @@ final class ConcurrencyTests: StoreTestCase {
     while children.contains(where: { $0.process.isRunning }) {
       let report = try cache.verify(repair: true)
       XCTAssertEqual(report.corrupt, [])
-      XCTAssertEqual(report.danglingSources, [])
+      XCTAssertEqual(report.danglingURLs, [])
       passes += 1
     }
     for child in children {
@@ -49,7 +49,7 @@ final class ConcurrencyTests: StoreTestCase {
       }
     }
     let stats = try cache.stats()
-    XCTAssertEqual(stats.sourceURLs, 2 * count)
+    XCTAssertEqual(stats.originalURLs, 2 * count)
     let report = try cache.verify(repair: false, grace: 0)
     XCTAssertTrue(report.isClean, "\(report)")
     print("concurrency test: \(passes) verify passes ran during the writes")

@@ -47,7 +47,7 @@ final class GCTests: StoreTestCase {
     let kept = (0..<10).filter { (try? cache.original(forURL: "https://a/\($0)")) != nil }
     XCTAssertEqual(kept, [0, 1, 7, 8, 9])
     XCTAssertEqual(try cache.stats().blobs.bytes, 50_000)
-    XCTAssertEqual(try cache.stats().sourceURLs, 5, "rows of removed originals are dropped")
+    XCTAssertEqual(try cache.stats().originalURLs, 5, "rows of removed originals are dropped")
     XCTAssertTrue(try cache.verify(repair: false).isClean)
   }
 
@@ -151,7 +151,7 @@ final class GCGraceTests: StoreTestCase {
     XCTAssertEqual(blocked.freedBytes, 0)
     XCTAssertEqual(blocked.protectedByGrace.count, 4)
     XCTAssertFalse(blocked.withinLimit, "the limit cannot be met without robbing a writer")
-    XCTAssertEqual(try cache.stats().sourceURLs, 4)
+    XCTAssertEqual(try cache.stats().originalURLs, 4)
 
     // Two blobs were written an hour ago: those may go.
     let anHourAgo = Date().addingTimeInterval(-3_600)

@@ -68,13 +68,13 @@ final class VerifyTests: StoreTestCase {
     try FileManager.default.removeItem(at: XCTUnwrap(cache.blobURL(thumbnail)))
 
     let report = try cache.verify(repair: false)
-    XCTAssertEqual(report.danglingSources, ["https://a/x"])
-    XCTAssertEqual(report.danglingVariants, [ThumbnailKey(original: original, specKey: "k")])
-    XCTAssertEqual(try cache.stats().sourceURLs, 1, "without repair nothing is removed")
+    XCTAssertEqual(report.danglingURLs, ["https://a/x"])
+    XCTAssertEqual(report.danglingThumbnails, [ThumbnailKey(original: original, specKey: "k")])
+    XCTAssertEqual(try cache.stats().originalURLs, 1, "without repair nothing is removed")
 
     let repaired = try cache.verify(repair: true)
     XCTAssertEqual(repaired.problemCount, 2)
-    XCTAssertEqual(try cache.stats().sourceURLs, 0)
+    XCTAssertEqual(try cache.stats().originalURLs, 0)
     XCTAssertEqual(try cache.stats().thumbnailRows, 0)
     XCTAssertTrue(try cache.verify(repair: false).isClean)
   }

@@ -58,7 +58,7 @@ final class PrefetchDiskFullTests: XCTestCase {
       XCTAssertTrue(bench.cache.hasBlob(original))
     }
     let report = try bench.cache.verify(repair: false)
-    XCTAssertTrue(report.corrupt.isEmpty && report.danglingSources.isEmpty, "\(report)")
-    XCTAssertTrue(report.danglingVariants.isEmpty && report.unreadable.isEmpty, "\(report)")
+    XCTAssertTrue(report.corrupt.isEmpty && report.danglingURLs.isEmpty, "\(report)")
+    XCTAssertTrue(report.danglingThumbnails.isEmpty && report.unreadable.isEmpty, "\(report)")
   }
 }
