@@ -100,7 +100,7 @@ let package = Package(
     .testTarget(name: "HalftoneStoreTests", dependencies: ["HalftoneStore", "HalftoneTestSupport"]),
     .testTarget(name: "HalftoneTests", dependencies: ["Halftone", "HalftoneTestSupport"]),
     .testTarget(name: "HalftoneServerTests", dependencies: ["HalftoneServer", "HalftoneTestSupport"]),
-    .testTarget(name: "HalftoneCLITests", dependencies: ["HalftoneTestSupport"]),
+    .testTarget(name: "HalftoneCLITests", dependencies: ["HalftoneStore", "HalftoneTestSupport"]),
   ],
   swiftLanguageModes: [.v6]
 )

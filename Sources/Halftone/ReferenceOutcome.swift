@@ -89,13 +89,18 @@ extension ReferenceOutcome {
     published = reference.article.publishedDateTime
   }
 
+  /// A problem's line carries what the entry has: its URL (empty when it has none), title and
+  /// article.
   init(problem: RecordProblem) {
     record = problem.location.file
     line = problem.location.line
-    url = ""
+    url = problem.url ?? ""
     status = .failed
     errorKind = problem.kind
     error = problem.message
+    title = problem.title ?? problem.article?.title
+    sourceURL = problem.article?.sourceURL
+    published = problem.article?.publishedDateTime
   }
 
   mutating func fill(_ resolved: ResolvedThumbnail, runStarted: Date) {

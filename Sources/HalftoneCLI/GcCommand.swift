@@ -28,7 +28,10 @@ struct GcCommand: AsyncParsableCommand {
     help: "Remove every thumbnail before any original (thumbnails are cheap to make again).")
   var thumbnailsFirst = true
 
-  @Option(help: "Never remove blobs written more recently than this (e.g. 10m).")
+  @Option(
+    help: ArgumentHelp(
+      "Never remove blobs written more recently than this (e.g. 10m); 0: a hard limit now, "
+        + "safe only while no other process writes to the cache."))
   var grace = "10m"
 
   @Flag(help: "Print one JSON object instead of text.")
@@ -54,7 +57,7 @@ struct GcCommand: AsyncParsableCommand {
     guard maxBytes != nil || maxAgeSeconds != nil else {
       throw CommandFailure.usage("give --max-size SIZE and/or --max-age AGE")
     }
-    guard let graceSeconds = Quantities.seconds(grace) else {
+    guard let graceSeconds = Quantities.seconds(grace, allowingZero: true) else {
       throw CommandFailure.usage("--grace: expected an age like 10m or 1h, got '\(grace)'")
     }
     let cache = try cacheOption.open()

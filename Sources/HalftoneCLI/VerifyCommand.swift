@@ -19,7 +19,10 @@ struct VerifyCommand: AsyncParsableCommand {
   @Flag(help: "Remove dangling rows, unreferenced blobs and staging leftovers.")
   var repair = false
 
-  @Option(help: "Leave blobs and staging files younger than this alone (e.g. 10m, 1h).")
+  @Option(
+    help: ArgumentHelp(
+      "Leave blobs and staging files younger than this alone (e.g. 10m, 1h); 0: none, "
+        + "safe only while no other process writes to the cache."))
   var grace = "10m"
 
   @Flag(help: "Print one JSON object instead of text.")
@@ -28,7 +31,7 @@ struct VerifyCommand: AsyncParsableCommand {
   @OptionGroup var cacheOption: CacheOption
 
   func run() async throws {
-    guard let graceSeconds = Quantities.seconds(grace) else {
+    guard let graceSeconds = Quantities.seconds(grace, allowingZero: true) else {
       throw CommandFailure.usage("--grace: expected an age like 10m or 1h, got '\(grace)'")
     }
     let cache = try cacheOption.open()

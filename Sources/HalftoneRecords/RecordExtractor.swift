@@ -55,15 +55,16 @@ struct RecordExtractor {
   private func appendImages(of article: RecordNode, path: String, to collector: inout Collector) {
     guard let images = article.member("images"), !images.isNull else { return }
     let imagesPath = Self.join(path, "images")
-    guard let entries = images.elements(limit: max(collector.imageBudget, 0)) else {
-      collector.items.append(
-        problem("\(imagesPath) is \(images.kindDescription), not a list", images))
-      return
-    }
     let provenance = ArticleProvenance(
       sourceURL: article.member("sourceUrl")?.scalar?.text,
       publishedDateTime: article.member("publishedDateTime")?.scalar?.text,
       title: article.member("title")?.scalar?.text)
+    guard let entries = images.elements(limit: max(collector.imageBudget, 0)) else {
+      collector.items.append(
+        problem(
+          "\(imagesPath) is \(images.kindDescription), not a list", images, article: provenance))
+      return
+    }
     for (index, entry) in entries.elements.enumerated() {
       collector.items.append(
         image(entry, path: Self.join(imagesPath, "[\(index)]"), article: provenance))
@@ -75,22 +76,28 @@ struct RecordExtractor {
         problem(
           "\(imagesPath) has \(entries.total) entries; only the first \(entries.elements.count) "
             + "are read (a record may have at most \(limits.maxImagesPerRecord) images, its "
-            + "related articles' included)", images))
+            + "related articles' included)", images, article: provenance))
     }
   }
 
-  /// One image entry: a reference, or the problem that keeps it from being one.
+  /// One image entry: a reference, or the problem that keeps it from being one. A problem
+  /// carries what the entry does have (its URL, title, article), so a report line names the
+  /// image that was skipped.
   private func image(_ entry: RecordNode, path: String, article: ArticleProvenance) -> RecordItem {
     guard entry.isMapping else {
-      return problem("\(path) is \(entry.kindDescription), not a mapping with a url", entry)
+      return problem(
+        "\(path) is \(entry.kindDescription), not a mapping with a url", entry, article: article)
     }
+    let title = entry.member("title")?.scalar?.text
     guard let urlNode = entry.member("url") else {
-      return problem("\(path) has no url; the image is skipped", entry)
+      return problem(
+        "\(path) has no url; the image is skipped", entry, title: title, article: article)
     }
     guard case .string(let url) = urlNode.scalar else {
       // An empty value's position is where the next token starts: report the entry's line.
       return problem(
-        "\(path).url is \(urlNode.kindDescription), not a string", urlNode.isNull ? entry : urlNode)
+        "\(path).url is \(urlNode.kindDescription), not a string", urlNode.isNull ? entry : urlNode,
+        title: title, article: article)
     }
     var sizes: [Int?] = []
     for name in ["width", "height"] {
@@ -98,18 +105,25 @@ struct RecordExtractor {
       switch DeclaredDimension.parse(node, maximum: limits.maxDeclaredDimension) {
       case .success(let size): sizes.append(size)
       case .failure(let error):
-        return problem("\(path).\(name) \(error.explanation); the image is skipped", node ?? entry)
+        return problem(
+          "\(path).\(name) \(error.explanation); the image is skipped", node ?? entry, url: url,
+          title: title, article: article)
       }
     }
     return .reference(
       ImageReference(
         url: url, declaredWidth: sizes[0], declaredHeight: sizes[1],
-        title: entry.member("title")?.scalar?.text, article: article,
-        location: RecordLocation(file: file, line: entry.line)))
+        title: title, article: article, location: RecordLocation(file: file, line: entry.line)))
   }
 
-  private func problem(_ message: String, _ node: RecordNode) -> RecordItem {
-    .problem(RecordProblem(message: message, location: RecordLocation(file: file, line: node.line)))
+  private func problem(
+    _ message: String, _ node: RecordNode, url: String? = nil, title: String? = nil,
+    article: ArticleProvenance? = nil
+  ) -> RecordItem {
+    .problem(
+      RecordProblem(
+        message: message, location: RecordLocation(file: file, line: node.line), url: url,
+        title: title, article: article))
   }
 
   /// `images` + `[2]` → `images[2]`; `[1]` + `images` → `[1].images`.

@@ -9,11 +9,23 @@ public struct RecordProblem: Sendable, Hashable, Codable, HalftoneError {
   public let message: String
   /// The file and line the problem is on (line 0: the file as a whole).
   public let location: RecordLocation
+  /// The image entry's URL, when the entry has one (a problem with its size, say).
+  public var url: String?
+  /// The image entry's own title, when it has one.
+  public var title: String?
+  /// The article the entry belongs to, when the problem is inside one.
+  public var article: ArticleProvenance?
 
-  public init(message: String, location: RecordLocation) {
+  public init(
+    message: String, location: RecordLocation, url: String? = nil, title: String? = nil,
+    article: ArticleProvenance? = nil
+  ) {
     self.kind = .invalidRecord
     self.message = message
     self.location = location
+    self.url = url
+    self.title = title
+    self.article = article
   }
 
   /// `path:line: invalid_record: message`.

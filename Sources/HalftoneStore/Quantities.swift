@@ -15,12 +15,15 @@ public enum Quantities {
   }
 
   /// Seconds from `90s`, `45m`, `12h`, `30d`, `2w` (a bare number is seconds). `nil` for
-  /// anything else, zero or negative ages included.
-  public static func seconds(_ text: String) -> TimeInterval? {
+  /// anything else: negative ages, and zero unless `allowingZero` (a grace period may be none;
+  /// a maximum age of zero would be a typo that empties the cache).
+  public static func seconds(_ text: String, allowingZero: Bool = false) -> TimeInterval? {
     let units: [(suffixes: [String], factor: Double)] = [
       (["W"], 604_800), (["D"], 86_400), (["H"], 3_600), (["M", "MIN"], 60), (["S", ""], 1),
     ]
-    return parse(text, units: units).flatMap { $0 > 0 && $0 < 1e12 ? $0 : nil }
+    return parse(text, units: units).flatMap { value in
+      (value > 0 || (allowingZero && value == 0)) && value < 1e12 ? value : nil
+    }
   }
 
   /// `1536` → `1.5 KiB`, for reports.

@@ -57,13 +57,24 @@ final class FetcherRetryTests: FetchTestCase {
     formatter.locale = Locale(identifier: "en_US_POSIX")
     formatter.timeZone = TimeZone(identifier: "GMT")
     formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss 'GMT'"
-    let soon = formatter.string(from: Date(timeIntervalSinceNow: 1))
+    // Whole seconds: 3 s ahead is 2 to 3 s ahead once written as an HTTP-date.
+    let soon = formatter.string(from: Date(timeIntervalSinceNow: 3))
+    let retryAt = try XCTUnwrap(formatter.date(from: soon))
     origin.route(
       "/busy.png",
       .sequence([.retryAfter(soon, status: 503), .ok(tinyPNG, contentType: "image/png")]))
-    let fetcher = try makeFetcher()
+    // Backoff alone would wait at most 0.05 s: only reading the date explains a gap of seconds.
+    let fetcher = try makeFetcher { $0.maxBackoff = 0.05 }
     let response = await success(fetcher, FetchRequest(url: origin.url("/busy.png")))
     XCTAssertEqual(response?.attempts, 2)
+    let arrivals = origin.requests("/busy.png").map(\.receivedAt)
+    XCTAssertEqual(arrivals.count, 2)
+    if arrivals.count == 2 {
+      let gap = arrivals[1].timeIntervalSince(arrivals[0])
+      XCTAssertGreaterThanOrEqual(gap, 1.5, "the retry came before the date it was given")
+      XCTAssertGreaterThanOrEqual(
+        arrivals[1].timeIntervalSince(retryAt), -0.25, "the retry came before \(soon)")
+    }
   }
 
   func testRetryAfterOverTheCapFailsAtOnce() async throws {
