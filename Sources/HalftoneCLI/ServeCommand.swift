@@ -60,8 +60,17 @@ struct ServeCommand: AsyncParsableCommand {
   @Option(help: "Memory for hot small blobs, in MiB; 0 turns it off (default 64).")
   var memoryCacheMb: Int?
 
-  @Option(help: "Log level: trace, debug, info (access log), notice, warning, error, critical.")
+  @Option(
+    help: "Log level of server messages: trace, debug, info, notice, warning, error, critical.")
   var logLevel: String?
+
+  @Option(
+    help: ArgumentHelp(
+      "Access log: a file to append to, - for standard output (the default), or off. Written "
+        + "from a thread of its own; lines a slow destination cannot take are dropped and "
+        + "counted in /metrics.",
+      valueName: "FILE|-|off"))
+  var accessLog: String?
 
   @Option(
     help: "Which URL thumbnails are looked up and made from: master or as-written (as prefetch).")
@@ -151,6 +160,12 @@ struct ServeCommand: AsyncParsableCommand {
         throw ServerSetupError("--memory-cache-mb \(megabytes): expected 0–65536 MiB")
       }
       configuration.memoryCacheBytes = megabytes << 20
+    }
+    if let text = accessLog ?? environment.string("HALFTONE_ACCESS_LOG") {
+      guard let destination = AccessLogDestination(argument: text) else {
+        throw ServerSetupError("--access-log '\(text)': expected a file, - or off")
+      }
+      configuration.accessLog = destination
     }
     if let keyFile = signingKeyFile ?? environment.string("HALFTONE_SIGNING_KEY_FILE") {
       configuration.signingKeys = try SigningKeys.load(path: keyFile)

@@ -1,35 +1,40 @@
 import Foundation
-import Logging
 
-/// The access log: one `info` line per answered request, `METHOD target status bytes seconds`,
+/// The access log: one line per answered request, `TIME METHOD target status bytes seconds`,
 /// with the query's `sig` value masked (it is a credential for that URL) and long targets cut.
 ///
 /// Shared by `HalftoneResponder` and `HotBlobChannelHandler`, so a hot blob answered on the event
-/// loop is logged exactly as one answered through Hummingbird.
+/// loop is logged exactly as one answered through Hummingbird. Recording a line costs the event
+/// loop one short critical section; formatting and writing happen on `AccessLogWriter`'s thread.
 struct AccessLog: Sendable {
-  let logger: Logger
+  /// `nil` with `--access-log off`.
+  let writer: AccessLogWriter?
 
-  /// Whether lines are written at all (checked before building one: most benchmarks and busy
-  /// servers run with the access log off).
-  var isEnabled: Bool { logger.logLevel <= .info }
+  /// Whether lines are written at all (checked before building one).
+  var isEnabled: Bool { writer != nil }
 
   func record(
     method: String, path: String, query: String?, status: Int, bytes: Int, duration: Duration
   ) {
+    guard let writer else { return }
     var target = path
     if let query, !query.isEmpty {
       target += "?" + Self.maskingSignature(query)
     }
-    if target.utf8.count > 512 { target = String(target.prefix(512)) + "…" }
-    let seconds =
-      Double(duration.components.seconds)
-      + Double(duration.components.attoseconds) / 1e18
-    logger.info(
-      "\(method) \(target) \(status) \(bytes) \(String(format: "%.6f", seconds))")
+    if target.utf8.count > AccessLogWriter.maxTargetBytes {
+      target =
+        String(decoding: target.utf8.prefix(AccessLogWriter.maxTargetBytes), as: UTF8.self)
+        + "…"
+    }
+    writer.append(
+      AccessLogWriter.Entry(
+        time: Date(), method: method, target: target, status: status, bytes: bytes,
+        duration: duration))
   }
 
   static func maskingSignature(_ query: String) -> String {
-    query.split(separator: "&", omittingEmptySubsequences: false).map { part in
+    guard query.contains("sig=") else { return query }
+    return query.split(separator: "&", omittingEmptySubsequences: false).map { part in
       part.hasPrefix("sig=") ? "sig=…" : part
     }.joined(separator: "&")
   }

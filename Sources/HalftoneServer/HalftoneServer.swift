@@ -28,11 +28,12 @@ public final class HalftoneServer: Sendable {
   let hot: HotBlobs
   let memo: LookupMemo
   let onDemand: OnDemandRenderer?
+  let accessLog: AccessLog
 
   /// - Parameters:
   ///   - pipeline: the resolver; it needs a fetcher when `configuration.onDemand` is set.
   ///   - metrics: where metrics go (a fresh registry by default).
-  ///   - logger: the access log and server messages.
+  ///   - logger: server messages (the access log has its own writer: `configuration.accessLog`).
   public init(
     configuration: HalftoneServerConfiguration, pipeline: ImagePipeline,
     metrics: ServerMetrics = ServerMetrics(),
@@ -53,6 +54,14 @@ public final class HalftoneServer: Sendable {
     memo = LookupMemo(
       capacity: configuration.memoryCacheLifetime > 0 ? configuration.rememberedLookups : 0,
       lifetime: .milliseconds(Int64(configuration.memoryCacheLifetime * 1000)))
+    if configuration.accessLog == .off {
+      accessLog = AccessLog(writer: nil)
+    } else {
+      accessLog = AccessLog(
+        writer: try AccessLogWriter(
+          destination: configuration.accessLog, capacity: configuration.accessLogBufferLines,
+          onDrop: { [metrics] in metrics.recordAccessLogDrop() }))
+    }
     if configuration.onDemand {
       guard pipeline.fetcher != nil else {
         throw ServerSetupError("on-demand thumbnails need an ImagePipeline with a Fetcher")
@@ -73,7 +82,6 @@ public final class HalftoneServer: Sendable {
   ) -> some ApplicationProtocol {
     let blobs = BlobResponder(
       cache: cache, chunkBytes: configuration.blobChunkBytes, accesses: accesses, hot: hot)
-    let accessLog = AccessLog(logger: logger)
     let responder = HalftoneResponder(
       configuration: configuration, pipeline: pipeline, blobs: blobs,
       thumbnails: ThumbnailRoute(
@@ -125,7 +133,10 @@ public final class HalftoneServer: Sendable {
     // Requests in flight get their deadline (and a margin) to finish; then they are cancelled.
     groupConfiguration.maximumGracefulShutdownDuration = .seconds(configuration.deadline + 10)
     let group = ServiceGroup(configuration: groupConfiguration)
+    let writer = accessLog.writer
     let task = Task {
+      // The last lines are written once requests in flight have finished.
+      defer { writer?.close() }
       do {
         try await group.run()
         started.resume(with: .failure(ServerSetupError("the server stopped before it started")))
@@ -162,6 +173,12 @@ public final class HalftoneServer: Sendable {
 
   /// Writes pending access times now (normally every `accessFlushInterval` and at shutdown).
   public func flushAccessTimes() { accesses.flush() }
+
+  /// Writes the access-log lines waiting now (normally within 0.1 s, and at shutdown).
+  public func flushAccessLog() { accessLog.writer?.flush() }
+
+  /// Access-log lines dropped because the destination was slower than the requests.
+  public var droppedAccessLogLines: Int { accessLog.writer?.droppedCount ?? 0 }
 }
 
 /// A server started with `HalftoneServer.start`.

@@ -62,6 +62,11 @@ public struct HalftoneServerConfiguration: Sendable {
   /// Largest request header block in bytes (all fields together; the request line is bounded
   /// by `maxRequestTargetBytes`).
   public var maxHeaderBytes: Int = 32 * 1024
+  /// Where the access log goes (`--access-log FILE|-|off`).
+  public var accessLog: AccessLogDestination = .standardOutput
+  /// Access-log lines that may wait for a slow destination; beyond it lines are dropped and
+  /// counted (`halftone_access_log_dropped_lines_total`), never waited for.
+  public var accessLogBufferLines: Int = 16_384
 
   public init() {}
 
@@ -90,6 +95,7 @@ public struct HalftoneServerConfiguration: Sendable {
     if rememberedLookups < 0 { return "remembered lookups must be >= 0" }
     if maxConnections < 1 { return "max connections must be at least 1, got \(maxConnections)" }
     if maxHeaderBytes < 1024 { return "max header bytes must be at least 1024" }
+    if accessLogBufferLines < 1 { return "access log buffer must be at least 1 line" }
     return nil
   }
 }

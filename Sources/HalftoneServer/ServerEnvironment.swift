@@ -18,6 +18,7 @@ import Logging
 /// | `HALFTONE_DEADLINE` | `--deadline` |
 /// | `HALFTONE_MEMORY_CACHE_MB` | `--memory-cache-mb` |
 /// | `HALFTONE_LOG_LEVEL` | `--log-level` |
+/// | `HALFTONE_ACCESS_LOG` (FILE, `-`, `off`) | `--access-log` |
 /// | `HALFTONE_FETCH` (master/as-written) | `serve --fetch` |
 /// | `HALFTONE_BASE` | `halftone sign --base` |
 public struct ServerEnvironment: Sendable {

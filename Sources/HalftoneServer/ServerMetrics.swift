@@ -17,6 +17,8 @@ import Prometheus
 /// - `halftone_ondemand_jobs_total{result}` (`rendered`, `cached`, `failed`, `rejected`)
 /// - `halftone_ondemand_queue_depth` (jobs admitted: running plus waiting)
 /// - `halftone_fetch_errors_total{kind}` (on-demand failures by error kind)
+/// - `halftone_access_log_dropped_lines_total` (lines the access log's destination was too slow
+///   to take)
 public final class ServerMetrics: Sendable {
   /// The registry `/metrics` renders.
   public let registry: PrometheusCollectorRegistry
@@ -27,6 +29,7 @@ public final class ServerMetrics: Sendable {
   private let labelled = Locked<[String: CoreMetrics.Counter]>([:])
   private let queueDepthMeter: Meter
   private let fastPathResponses: CoreMetrics.Counter
+  private let droppedAccessLogLines: CoreMetrics.Counter
 
   private struct RequestKey: Hashable {
     var route: Route
@@ -47,6 +50,8 @@ public final class ServerMetrics: Sendable {
     queueDepthMeter.set(0)
     fastPathResponses = CoreMetrics.Counter(
       label: "halftone_http_fast_path_responses_total", factory: factory)
+    droppedAccessLogLines = CoreMetrics.Counter(
+      label: "halftone_access_log_dropped_lines_total", factory: factory)
   }
 
   /// One answered request.
@@ -88,6 +93,9 @@ public final class ServerMetrics: Sendable {
 
   /// One request answered by `HotBlobChannelHandler` (recorded with `recordRequest` as well).
   func recordFastPathResponse() { fastPathResponses.increment() }
+
+  /// An access-log line dropped (its destination was too slow).
+  func recordAccessLogDrop() { droppedAccessLogLines.increment() }
 
   /// A `/thumbnails` lookup in the index.
   func recordThumbnailLookup(hit: Bool) {

@@ -110,9 +110,13 @@ final class OperationsTests: XCTestCase {
     let digest = try harness.cache.putBlob(FakeImage.jpeg("log"))
     _ = try await harness.get("/blobs/\(digest.hex)")
     _ = try await harness.get("/healthz")
-    let lines = harness.logLines.all.filter { $0.hasPrefix("info GET ") }
+    let lines = harness.accessLines().filter { $0.contains(" GET ") }
     XCTAssertEqual(lines.count, 2, "\(lines)")
     let fields = lines[0].split(separator: " ")
+    XCTAssertNotNil(
+      fields[0].range(
+        of: #"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$"#, options: .regularExpression),
+      "an RFC 3339 time first: \(lines[0])")
     XCTAssertEqual(fields[1], "GET")
     XCTAssertEqual(String(fields[2]), "/blobs/\(digest.hex)")
     XCTAssertEqual(fields[3], "200")

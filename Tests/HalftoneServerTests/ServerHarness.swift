@@ -15,6 +15,8 @@ final class ServerHarness: @unchecked Sendable {
   let running: RunningServer
   let fetcher: Fetcher?
   let logLines: LogLines
+  /// The access log's file (unless the test chose another destination).
+  let accessLogPath: String
   var port: Int { running.address.port }
 
   /// - Parameters:
@@ -38,6 +40,8 @@ final class ServerHarness: @unchecked Sendable {
     var configuration = HalftoneServerConfiguration()
     configuration.port = 0
     configuration.onDemand = onDemand
+    let accessLogPath = root.path + "-access.log"
+    configuration.accessLog = .file(accessLogPath)
     configure(&configuration)
     var fetcher: Fetcher?
     if configuration.onDemand {
@@ -53,13 +57,14 @@ final class ServerHarness: @unchecked Sendable {
     let running = try await server.start()
     return ServerHarness(
       root: root, cache: cache, server: server, running: running, fetcher: fetcher,
-      logLines: lines)
+      logLines: lines, accessLogPath: accessLogPath)
   }
 
   private init(
     root: URL, cache: Cache, server: HalftoneServer, running: RunningServer, fetcher: Fetcher?,
-    logLines: LogLines
+    logLines: LogLines, accessLogPath: String
   ) {
+    self.accessLogPath = accessLogPath
     self.root = root
     self.cache = cache
     self.server = server
@@ -73,6 +78,14 @@ final class ServerHarness: @unchecked Sendable {
     try await running.shutdown()
     fetcher?.shutdown()
     try? FileManager.default.removeItem(at: root)
+    try? FileManager.default.removeItem(atPath: accessLogPath)
+  }
+
+  /// The access-log lines written so far (waiting ones are written first).
+  func accessLines() -> [String] {
+    server.flushAccessLog()
+    let text = (try? String(contentsOfFile: accessLogPath, encoding: .utf8)) ?? ""
+    return text.split(separator: "\n").map(String.init)
   }
 
   func get(_ target: String, headers: [(String, String)] = []) async throws -> HTTPReply {

@@ -165,7 +165,7 @@ final class SignedThumbnailTests: XCTestCase {
     XCTAssertEqual(body.status, 200)
 
     // The signature never reaches the access log.
-    let log = harness.logLines.all.joined(separator: "\n")
+    let log = harness.accessLines().joined(separator: "\n")
     XCTAssertFalse(log.contains(signature), log)
     XCTAssertTrue(log.contains("sig=…"), log)
   }

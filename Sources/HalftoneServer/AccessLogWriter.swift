@@ -1,0 +1,175 @@
+import Foundation
+import HalftoneCore
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// The access log's own thread: requests hand it a small entry (no formatting, no I/O on the
+/// event loop); it formats entries into lines and writes them in batches.
+///
+/// At most `capacity` entries wait. When the destination is slower than the requests (a full
+/// disk, a pipe nobody reads) new entries are dropped and counted instead of blocking the
+/// server; `halftone_access_log_dropped_lines_total` says how many.
+final class AccessLogWriter: Sendable {
+  /// One answered request, as the event loop saw it.
+  struct Entry: Sendable {
+    var time: Date
+    var method: String
+    /// Path and masked query, at most `maxTargetBytes` long.
+    var target: String
+    var status: Int
+    var bytes: Int
+    var duration: Duration
+  }
+
+  private struct Pending {
+    var entries: [Entry] = []
+    var dropped = 0
+    var closed = false
+  }
+
+  /// Longest request target written; longer ones are cut and marked with `…`.
+  static let maxTargetBytes = 512
+
+  let capacity: Int
+  private let descriptor: Int32
+  private let ownsDescriptor: Bool
+  private let pending = Locked(Pending())
+  /// Held while a batch is taken and written, so lines leave in the order they came.
+  private let writing = Locked(())
+  private let wake = DispatchSemaphore(value: 0)
+  private let stopped = DispatchSemaphore(value: 0)
+  private let flushInterval: TimeInterval
+  private let onDrop: @Sendable () -> Void
+
+  /// Opens `destination` (`.off` is not a writer: see `AccessLog`).
+  /// - Parameters:
+  ///   - capacity: entries that may wait for the writer; more are dropped.
+  ///   - flushInterval: a batch is written at least this often.
+  ///   - onDrop: called for each dropped entry (counts it in the metrics).
+  init(
+    destination: AccessLogDestination, capacity: Int, flushInterval: TimeInterval = 0.1,
+    onDrop: @escaping @Sendable () -> Void
+  ) throws(ServerSetupError) {
+    switch destination {
+    case .off, .standardOutput:
+      descriptor = STDOUT_FILENO
+      ownsDescriptor = false
+    case .file(let path):
+      let fd = openForAppending(path)
+      guard fd >= 0 else {
+        let reason = String(cString: strerror(errno))
+        throw ServerSetupError("--access-log \(path): could not open for appending: \(reason)")
+      }
+      descriptor = fd
+      ownsDescriptor = true
+    }
+    self.capacity = capacity
+    self.flushInterval = flushInterval
+    self.onDrop = onDrop
+    let thread = Thread { [self] in writerLoop() }
+    thread.name = "halftone.access-log"
+    thread.start()
+  }
+
+  /// Queues one line; drops it (and says so) when `capacity` entries are waiting already.
+  func append(_ entry: Entry) {
+    let accepted = pending.withLock { pending -> Bool in
+      if pending.closed { return true }  // after shutdown: not a drop, nothing to write to
+      guard pending.entries.count < capacity else {
+        pending.dropped += 1
+        return false
+      }
+      pending.entries.append(entry)
+      return true
+    }
+    if !accepted { onDrop() }
+  }
+
+  /// Entries dropped so far.
+  var droppedCount: Int { pending.withLock { $0.dropped } }
+
+  /// Writes what is waiting now, on the caller's thread (tests, shutdown).
+  func flush() { writeBatch() }
+
+  /// Writes what is waiting and stops the thread; waits at most `timeout` for a destination that
+  /// does not take the bytes (after that the remaining lines are lost, the server is not held).
+  func close(timeout: TimeInterval = 2) {
+    let first = pending.withLock { pending -> Bool in
+      defer { pending.closed = true }
+      return !pending.closed
+    }
+    guard first else { return }
+    wake.signal()
+    if stopped.wait(timeout: .now() + timeout) == .success, ownsDescriptor {
+      _ = systemClose(descriptor)
+    }
+  }
+
+  private func writerLoop() {
+    while true {
+      _ = wake.wait(timeout: .now() + flushInterval)
+      writeBatch()
+      if pending.withLock({ $0.closed }) {
+        writeBatch()
+        stopped.signal()
+        return
+      }
+    }
+  }
+
+  private func writeBatch() {
+    writing.withLock { _ in
+      let batch = pending.withLock { pending -> [Entry] in
+        defer { pending.entries.removeAll(keepingCapacity: true) }
+        return pending.entries
+      }
+      guard !batch.isEmpty else { return }
+      var text = ""
+      text.reserveCapacity(batch.count * 96)
+      for entry in batch { Self.format(entry, into: &text) }
+      var bytes = Array(text.utf8)
+      bytes.withUnsafeMutableBytes { raw in
+        var offset = 0
+        while offset < raw.count {
+          let written = write(descriptor, raw.baseAddress! + offset, raw.count - offset)
+          if written < 0 {
+            if errno == EINTR { continue }
+            return  // a closed pipe or a full disk: these lines are lost, the server goes on
+          }
+          offset += written
+        }
+      }
+    }
+  }
+
+  /// `2026-12-03T07:10:00.123Z GET /blobs/… 200 5120 0.000112`.
+  static func format(_ entry: Entry, into text: inout String) {
+    text += timestamp(entry.time)
+    text += " \(entry.method) \(entry.target) \(entry.status) \(entry.bytes) "
+    let (seconds, attoseconds) = entry.duration.components
+    text += String(format: "%.6f", Double(seconds) + Double(attoseconds) / 1e18)
+    text += "\n"
+  }
+
+  /// RFC 3339 in UTC with milliseconds, without a formatter object (not thread-safe, and slow).
+  static func timestamp(_ date: Date) -> String {
+    let since = date.timeIntervalSince1970
+    var seconds = time_t(since.rounded(.down))
+    let millis = Int((since - Double(seconds)) * 1000)
+    var parts = tm()
+    gmtime_r(&seconds, &parts)
+    return String(
+      format: "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", Int(parts.tm_year) + 1900,
+      Int(parts.tm_mon) + 1, Int(parts.tm_mday), Int(parts.tm_hour), Int(parts.tm_min),
+      Int(parts.tm_sec), millis)
+  }
+}
+
+private func openForAppending(_ path: String) -> Int32 {
+  open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
+}
+private func systemClose(_ fd: Int32) -> Int32 { close(fd) }
