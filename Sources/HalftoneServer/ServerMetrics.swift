@@ -56,23 +56,24 @@ public final class ServerMetrics: Sendable {
 
   /// One answered request.
   func recordRequest(route: Route, status: Int, bytes: Int, duration: Duration) {
-    let dimensions = [("route", route.rawValue)]
     let counter = Self.handle(in: requestCounters, for: RequestKey(route: route, status: status)) {
       CoreMetrics.Counter(
-        label: "halftone_http_requests_total", dimensions: dimensions + [("status", "\(status)")],
-        factory: factory)
+        label: "halftone_http_requests_total",
+        dimensions: [("route", route.rawValue), ("status", "\(status)")], factory: factory)
     }
     counter.increment()
     let timer = Self.handle(in: durations, for: route) {
       CoreMetrics.Timer(
-        label: "halftone_http_request_duration_seconds", dimensions: dimensions, factory: factory)
+        label: "halftone_http_request_duration_seconds", dimensions: [("route", route.rawValue)],
+        factory: factory)
     }
     let (seconds, attoseconds) = duration.components
     timer.recordNanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
     if bytes > 0 {
       let sent = Self.handle(in: bytesOut, for: route) {
         CoreMetrics.Counter(
-          label: "halftone_http_response_bytes_total", dimensions: dimensions, factory: factory)
+          label: "halftone_http_response_bytes_total", dimensions: [("route", route.rawValue)],
+          factory: factory)
       }
       sent.increment(by: bytes)
     }
