@@ -67,6 +67,9 @@ final class AccessLogWriter: Sendable {
       descriptor = fd
       ownsDescriptor = true
     }
+    // A pipe whose reader has gone must fail the write (EPIPE, counted), not kill the server.
+    // SwiftNIO ignores SIGPIPE process-wide on Linux as well.
+    _ = signal(SIGPIPE, SIG_IGN)
     self.capacity = capacity
     self.flushInterval = flushInterval
     self.onDrop = onDrop
@@ -131,19 +134,28 @@ final class AccessLogWriter: Sendable {
       var text = ""
       text.reserveCapacity(batch.count * 96)
       for entry in batch { Self.format(entry, into: &text) }
-      var bytes = Array(text.utf8)
-      bytes.withUnsafeMutableBytes { raw in
-        var offset = 0
-        while offset < raw.count {
-          let written = write(descriptor, raw.baseAddress! + offset, raw.count - offset)
-          if written < 0 {
-            if errno == EINTR { continue }
-            return  // a closed pipe or a full disk: these lines are lost, the server goes on
-          }
-          offset += written
-        }
+      let written = text.withUTF8 { raw in writeAll(raw) }
+      if !written {
+        // A closed pipe or a full disk: these lines are lost (counted), the server goes on.
+        pending.withLock { $0.dropped += batch.count }
+        for _ in batch { onDrop() }
       }
     }
+  }
+
+  /// Writes every byte; `false` on a write error.
+  private func writeAll(_ raw: UnsafeBufferPointer<UInt8>) -> Bool {
+    guard let base = raw.baseAddress else { return true }
+    var offset = 0
+    while offset < raw.count {
+      let written = write(descriptor, base + offset, raw.count - offset)
+      if written < 0 {
+        if errno == EINTR { continue }
+        return false
+      }
+      offset += written
+    }
+    return true
   }
 
   /// `2026-12-03T07:10:00.123Z GET /blobs/… 200 5120 0.000112`.
