@@ -13,7 +13,7 @@ import Synchronization
 /// let seen = hits.withLock { $0 }
 /// ```
 public final class Locked<State>: Sendable {
-  private let mutex: Mutex<State>
+  @usableFromInline let mutex: Mutex<State>
 
   /// A lock guarding `state`, which from now on is only reached through `withLock`.
   public init(_ state: consuming sending State) {
@@ -22,6 +22,11 @@ public final class Locked<State>: Sendable {
 
   /// Runs `body` with the state, holding the lock, and returns what it returns. Not reentrant:
   /// calling `withLock` on the same value inside `body` deadlocks.
+  ///
+  /// Inlinable so that callers in other modules get it specialized: unspecialized, every call
+  /// instantiates generic metadata for its closure at run time, a cost the server's hot path paid
+  /// per request.
+  @inlinable
   public func withLock<Result: ~Copyable, Failure: Error>(
     _ body: (inout sending State) throws(Failure) -> sending Result
   ) throws(Failure) -> sending Result {

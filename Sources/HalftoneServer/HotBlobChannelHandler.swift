@@ -60,6 +60,9 @@ final class HotBlobChannelHandler: ChannelDuplexHandler {
   /// pipelined requests leave in one write.
   private var unflushed = false
   private var date = HTTPDateField()
+  /// The metric handles of this connection's answers by status, looked up once per connection:
+  /// the lookup takes a lock that every event loop contends for.
+  private var metricsByStatus: [Int: RequestMetrics] = [:]
   private var idle: IdleConnectionTimer
 
   init(fastPath: HotBlobFastPath, idleTimeout: TimeAmount?) {
@@ -167,9 +170,17 @@ final class HotBlobChannelHandler: ChannelDuplexHandler {
       state = .answered
       unflushed = true
     }
+    let status = Int(answer.status.code)
     fastPath.recorded(
-      request, status: Int(answer.status.code), bytes: answer.bodyBytes,
+      request, in: requestMetrics(status: status), status: status, bytes: answer.bodyBytes,
       duration: ContinuousClock.now - started)
     return true
+  }
+
+  private func requestMetrics(status: Int) -> RequestMetrics {
+    if let known = metricsByStatus[status] { return known }
+    let made = fastPath.metrics.requestMetrics(route: .blobs, status: status)
+    metricsByStatus[status] = made
+    return made
   }
 }

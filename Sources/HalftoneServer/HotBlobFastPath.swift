@@ -39,9 +39,13 @@ struct HotBlobFastPath: Sendable {
     return values.map { HTTPField(name: name, value: $0).value }.joined(separator: ", ")
   }
 
-  /// The request metrics and access-log line of one answer, as `HalftoneResponder` records them.
-  func recorded(_ request: HTTPRequestHead, status: Int, bytes: Int, duration: Duration) {
-    metrics.recordRequest(route: .blobs, status: status, bytes: bytes, duration: duration)
+  /// The request metrics (`handles`, from `metrics.requestMetrics(route: .blobs, status:)`) and
+  /// access-log line of one answer, as `HalftoneResponder` records them.
+  func recorded(
+    _ request: HTTPRequestHead, in handles: RequestMetrics, status: Int, bytes: Int,
+    duration: Duration
+  ) {
+    handles.record(bytes: bytes, duration: duration)
     metrics.recordFastPathResponse()
     if accessLog.isEnabled {
       accessLog.record(

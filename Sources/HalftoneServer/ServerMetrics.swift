@@ -23,7 +23,7 @@ public final class ServerMetrics: Sendable {
   /// The registry `/metrics` renders.
   public let registry: PrometheusCollectorRegistry
   private let factory: PrometheusMetricsFactory
-  private let requestCounters = Locked<[RequestKey: CoreMetrics.Counter]>([:])
+  private let requestHandles = Locked<[RequestKey: RequestMetrics]>([:])
   private let durations = Locked<[Route: CoreMetrics.Timer]>([:])
   private let bytesOut = Locked<[Route: CoreMetrics.Counter]>([:])
   private let labelled = Locked<[String: CoreMetrics.Counter]>([:])
@@ -56,26 +56,28 @@ public final class ServerMetrics: Sendable {
 
   /// One answered request.
   func recordRequest(route: Route, status: Int, bytes: Int, duration: Duration) {
-    let counter = Self.handle(in: requestCounters, for: RequestKey(route: route, status: status)) {
-      CoreMetrics.Counter(
-        label: "halftone_http_requests_total",
-        dimensions: [("route", route.rawValue), ("status", "\(status)")], factory: factory)
-    }
-    counter.increment()
-    let timer = Self.handle(in: durations, for: route) {
-      CoreMetrics.Timer(
-        label: "halftone_http_request_duration_seconds", dimensions: [("route", route.rawValue)],
-        factory: factory)
-    }
-    let (seconds, attoseconds) = duration.components
-    timer.recordNanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
-    if bytes > 0 {
-      let sent = Self.handle(in: bytesOut, for: route) {
-        CoreMetrics.Counter(
-          label: "halftone_http_response_bytes_total", dimensions: [("route", route.rawValue)],
-          factory: factory)
-      }
-      sent.increment(by: bytes)
+    requestMetrics(route: route, status: status).record(bytes: bytes, duration: duration)
+  }
+
+  /// The handles `recordRequest` increments for `route` and `status`, for a caller that answers
+  /// many requests and keeps them (one lookup under a lock instead of one per request).
+  func requestMetrics(route: Route, status: Int) -> RequestMetrics {
+    Self.handle(in: requestHandles, for: RequestKey(route: route, status: status)) {
+      let routeDimension = ("route", route.rawValue)
+      return RequestMetrics(
+        requests: CoreMetrics.Counter(
+          label: "halftone_http_requests_total",
+          dimensions: [routeDimension, ("status", "\(status)")], factory: factory),
+        duration: Self.handle(in: durations, for: route) {
+          CoreMetrics.Timer(
+            label: "halftone_http_request_duration_seconds", dimensions: [routeDimension],
+            factory: factory)
+        },
+        bytes: Self.handle(in: bytesOut, for: route) {
+          CoreMetrics.Counter(
+            label: "halftone_http_response_bytes_total", dimensions: [routeDimension],
+            factory: factory)
+        })
     }
   }
 
@@ -124,6 +126,21 @@ public final class ServerMetrics: Sendable {
     Self.handle(in: labelled, for: "\(name) \(value)") {
       CoreMetrics.Counter(label: name, dimensions: [(label, value)], factory: factory)
     }
+  }
+}
+
+/// The metric handles one answered request of a route and status increments.
+struct RequestMetrics: Sendable {
+  let requests: CoreMetrics.Counter
+  let duration: CoreMetrics.Timer
+  /// Body bytes sent, per route (shared by the route's statuses).
+  let bytes: CoreMetrics.Counter
+
+  func record(bytes sent: Int, duration elapsed: Duration) {
+    requests.increment()
+    let (seconds, attoseconds) = elapsed.components
+    duration.recordNanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+    if sent > 0 { bytes.increment(by: sent) }
   }
 }
 
