@@ -45,6 +45,11 @@ let package = Package(
     .target(name: "HalftoneImaging", dependencies: ["HalftoneCore", "HalftoneSpec", "CHalftone"]),
     .target(name: "HalftoneFetch", dependencies: ["HalftoneCore", "CHalftone"]),
     .target(
+      name: "HalftoneS3",
+      dependencies: [
+        "HalftoneStore", "HalftoneFetch", .product(name: "Crypto", package: "swift-crypto"),
+      ]),
+    .target(
       name: "HalftoneStore",
       dependencies: [
         "HalftoneCore",
@@ -79,7 +84,7 @@ let package = Package(
     .executableTarget(
       name: "HalftoneCLI",
       dependencies: [
-        "Halftone", "HalftoneCore", "HalftoneServer",
+        "Halftone", "HalftoneCore", "HalftoneServer", "HalftoneS3",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
@@ -98,6 +103,7 @@ let package = Package(
     .testTarget(name: "HalftoneImagingTests", dependencies: ["HalftoneImaging", "HalftoneTestSupport"]),
     .testTarget(name: "HalftoneFetchTests", dependencies: ["HalftoneFetch", "HalftoneTestSupport"]),
     .testTarget(name: "HalftoneStoreTests", dependencies: ["HalftoneStore", "HalftoneTestSupport"]),
+    .testTarget(name: "HalftoneS3Tests", dependencies: ["HalftoneS3", "HalftoneTestSupport"]),
     .testTarget(name: "HalftoneTests", dependencies: ["Halftone", "HalftoneTestSupport"]),
     .testTarget(name: "HalftoneServerTests", dependencies: ["HalftoneServer", "HalftoneTestSupport"]),
     .testTarget(name: "HalftoneCLITests", dependencies: ["HalftoneStore", "HalftoneTestSupport"]),
