@@ -34,7 +34,8 @@ let package = Package(
   targets: [
     // System libraries, found with pkg-config (Debian: libvips-dev, libcurl4-openssl-dev).
     .systemLibrary(name: "CVips", pkgConfig: "vips", providers: [.apt(["libvips-dev"])]),
-    .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+    .systemLibrary(
+      name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
     // Non-variadic wrappers and macros Swift cannot call directly.
     .target(name: "CHalftone", dependencies: ["CVips", "CCurl"]),
 
@@ -92,7 +93,9 @@ let package = Package(
     // Shared by the tests: fixture images made with libvips, a fault-injecting origin server.
     .target(
       name: "HalftoneTestSupport",
-      dependencies: ["HalftoneImaging", "HalftoneStore", "HalftoneCore", "CHalftoneTestShim"],
+      dependencies: [
+        "HalftoneImaging", "HalftoneStore", "HalftoneS3", "HalftoneCore", "CHalftoneTestShim",
+      ],
       path: "Tests/HalftoneTestSupport"
     ),
     // The tests' libvips wrappers (generators, arithmetic, HEIC/GIF/TIFF savers): not production C.
@@ -100,13 +103,19 @@ let package = Package(
       name: "CHalftoneTestShim", dependencies: ["CHalftone"], path: "Tests/CHalftoneTestShim"),
     .testTarget(name: "HalftoneSpecTests", dependencies: ["HalftoneSpec"]),
     .testTarget(name: "HalftoneRecordsTests", dependencies: ["HalftoneRecords"]),
-    .testTarget(name: "HalftoneImagingTests", dependencies: ["HalftoneImaging", "HalftoneTestSupport"]),
-    .testTarget(name: "HalftoneFetchTests", dependencies: ["HalftoneFetch", "HalftoneTestSupport"]),
-    .testTarget(name: "HalftoneStoreTests", dependencies: ["HalftoneStore", "HalftoneTestSupport"]),
+    .testTarget(
+      name: "HalftoneImagingTests", dependencies: ["HalftoneImaging", "HalftoneTestSupport"]),
+    .testTarget(
+      name: "HalftoneFetchTests", dependencies: ["HalftoneFetch", "HalftoneTestSupport"]),
+    .testTarget(
+      name: "HalftoneStoreTests", dependencies: ["HalftoneStore", "HalftoneTestSupport"]),
     .testTarget(name: "HalftoneS3Tests", dependencies: ["HalftoneS3", "HalftoneTestSupport"]),
     .testTarget(name: "HalftoneTests", dependencies: ["Halftone", "HalftoneTestSupport"]),
-    .testTarget(name: "HalftoneServerTests", dependencies: ["HalftoneServer", "HalftoneTestSupport"]),
-    .testTarget(name: "HalftoneCLITests", dependencies: ["HalftoneStore", "HalftoneTestSupport"]),
+    .testTarget(
+      name: "HalftoneServerTests", dependencies: ["HalftoneServer", "HalftoneTestSupport"]),
+    .testTarget(
+      name: "HalftoneCLITests",
+      dependencies: ["HalftoneStore", "HalftoneS3", "HalftoneTestSupport"]),
   ],
   swiftLanguageModes: [.v6]
 )

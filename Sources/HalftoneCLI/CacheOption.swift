@@ -1,22 +1,92 @@
 import ArgumentParser
 import Foundation
+import HalftoneS3
 import HalftoneStore
 
-/// `--cache DIR`, shared by every command that uses the cache. Falls back to `HALFTONE_CACHE`,
-/// then `./Cache`.
+/// `--cache DIR` and `--store s3://…`, shared by every command that uses the cache.
+///
+/// `--cache` (else `HALFTONE_CACHE`, else `./Cache`) is the local folder: the SQLite index and,
+/// without `--store`, the blobs. With `--store s3://BUCKET/PREFIX` (else `HALFTONE_STORE`) blobs
+/// live in that bucket, and the local folder keeps the index and the staging of uploads.
 struct CacheOption: ParsableArguments {
   @Option(name: .customLong("cache"), help: "Cache root (default: $HALFTONE_CACHE, else ./Cache).")
   var path: String?
+
+  @Option(
+    name: .customLong("store"),
+    help: ArgumentHelp(
+      "Keep blobs in an S3-compatible bucket, s3://BUCKET/PREFIX (default: $HALFTONE_STORE); "
+        + "the --cache folder then holds the index.", valueName: "s3://BUCKET/PREFIX"))
+  var store: String?
+
+  @Option(
+    name: .customLong("s3-endpoint"),
+    help: ArgumentHelp(
+      "The bucket's S3 endpoint, http(s)://host[:port] (default: $AWS_ENDPOINT_URL_S3, "
+        + "$AWS_ENDPOINT_URL, else AWS's endpoint of the region).", valueName: "URL"))
+  var s3Endpoint: String?
+
+  @Option(
+    name: .customLong("s3-region"),
+    help: ArgumentHelp(
+      "The bucket's region, for signing (default: $AWS_REGION, $AWS_DEFAULT_REGION, else "
+        + "us-east-1).", valueName: "REGION"))
+  var s3Region: String?
 
   var root: URL {
     Cache.defaultRoot(option: path, environment: ProcessInfo.processInfo.environment)
   }
 
-  func open() throws -> Cache {
+  /// Opens the cache; with a store, first checks that the bucket answers to the credentials
+  /// (a wrong key or a missing bucket fails here, exit status 2, before any work).
+  ///
+  /// `unsupportedWithStore` names a command (or flag) that cannot work on a bucket yet: it is
+  /// refused with a store rather than run with the wrong meaning.
+  func open(unsupportedWithStore: String? = nil) throws -> Cache {
+    if let command = unsupportedWithStore, storeSetting != nil {
+      throw CommandFailure.usage(
+        "\(command) does not work with --store yet: "
+          + (command == "serve"
+            ? "serving reads blobs on the request path, which must not wait for a bucket; "
+              + "serve from a machine whose --cache holds the blobs"
+            : "it removes blobs that the local index does not name, and other machines may "
+              + "share the bucket with indexes of their own"))
+    }
+    var options = CacheOptions()
+    if let backend = try storeBackend() { options.backend = backend }
     do {
-      return try Cache.open(root: root)
+      return try Cache.open(root: root, options: options)
     } catch {
       throw CommandFailure(error)
     }
+  }
+
+  /// The S3 backend `--store` names, or `nil` for blobs in the cache folder.
+  func storeBackend() throws -> S3BlobBackend? {
+    let environment = ProcessInfo.processInfo.environment
+    guard let store = storeSetting else { return nil }
+    do {
+      let location = try S3Location(
+        store: store,
+        endpoint: Self.setting(s3Endpoint, "AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL"),
+        region: Self.setting(s3Region, "AWS_REGION", "AWS_DEFAULT_REGION"))
+      let client = try S3Client(
+        location: location, credentials: try S3Credentials.resolve(environment: environment))
+      try client.checkAccess()
+      return try S3BlobBackend(
+        client: client, stagingDirectory: root.appendingPathComponent("tmp"))
+    } catch {
+      throw CommandFailure(error, exitCode: 2)
+    }
+  }
+
+  /// `--store`, else `HALFTONE_STORE`; `nil` when neither is set.
+  var storeSetting: String? { Self.setting(store, "HALFTONE_STORE") }
+
+  /// An option's value, else the first of the environment variables `names` that is set.
+  private static func setting(_ option: String?, _ names: String...) -> String? {
+    if let option, !option.isEmpty { return option }
+    let environment = ProcessInfo.processInfo.environment
+    return names.lazy.compactMap { environment[$0] }.first { !$0.isEmpty }
   }
 }

@@ -60,7 +60,7 @@ struct GcCommand: AsyncParsableCommand {
     guard let graceSeconds = Quantities.seconds(grace, allowingZero: true) else {
       throw CommandFailure.usage("--grace: expected an age like 10m or 1h, got '\(grace)'")
     }
-    let cache = try cacheOption.open()
+    let cache = try cacheOption.open(unsupportedWithStore: "gc")
     let report = try cache.gc(
       maxBytes: maxBytes, maxAge: maxAgeSeconds, thumbnailsFirst: thumbnailsFirst,
       grace: graceSeconds)

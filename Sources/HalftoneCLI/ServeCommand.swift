@@ -98,7 +98,7 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     let root = cache.root
-    let store = try cache.open()
+    let store = try cache.open(unsupportedWithStore: "serve")
 
     var fetcher: Fetcher?
     if configuration.onDemand {

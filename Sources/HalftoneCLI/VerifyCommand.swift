@@ -34,7 +34,7 @@ struct VerifyCommand: AsyncParsableCommand {
     guard let graceSeconds = Quantities.seconds(grace, allowingZero: true) else {
       throw CommandFailure.usage("--grace: expected an age like 10m or 1h, got '\(grace)'")
     }
-    let cache = try cacheOption.open()
+    let cache = try cacheOption.open(unsupportedWithStore: repair ? "verify --repair" : nil)
     let report = try cache.verify(repair: repair, grace: graceSeconds)
     if json {
       printJSON(VerifyOutput(report: report, clean: report.isClean, problems: report.problemCount))

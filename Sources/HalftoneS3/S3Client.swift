@@ -187,6 +187,15 @@ public final class S3Client: Sendable {
     return objects
   }
 
+  /// Creates the bucket (`PUT /BUCKET`); one that exists already and is ours is fine.
+  public func createBucket() throws(StoreError) {
+    let response = try send("PUT", key: nil)
+    let code = Self.errorCode(response)
+    guard response.status == 200 || code == "BucketAlreadyOwnedByYou" else {
+      throw failure("CREATE BUCKET", nil, response)
+    }
+  }
+
   /// Checks that the bucket exists and the credentials may use it (a one-key listing).
   public func checkAccess() throws(StoreError) {
     let response = try send(

@@ -160,7 +160,7 @@ public final class SeaweedServer: @unchecked Sendable {
 
   private static func freePorts(_ count: Int) throws -> [Int] {
     var sockets: [Int32] = []
-    defer { sockets.forEach { close($0) } }
+    defer { for fd in sockets { close(fd) } }
     var ports: [Int] = []
     while ports.count < count {
       let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
@@ -186,5 +186,5 @@ public final class SeaweedServer: @unchecked Sendable {
 
 public struct SeaweedError: Error, CustomStringConvertible {
   public let description: String
-  init(_ description: String) { self.description = description }
+  public init(_ description: String) { self.description = description }
 }

@@ -1,18 +1,15 @@
 import Foundation
+import HalftoneS3
 import HalftoneStore
-import HalftoneTestSupport
-import XCTest
-
-@testable import HalftoneS3
 
 /// A fresh bucket on the shared SeaweedFS server, and a backend over it.
-struct S3TestBucket {
-  let server: SeaweedServer
-  let location: S3Location
-  let client: S3Client
-  let staging: URL
+public struct S3TestBucket {
+  public let server: SeaweedServer
+  public let location: S3Location
+  public let client: S3Client
+  public let staging: URL
 
-  init(_ name: String, prefix: String = "halftone", retryBase: TimeInterval = 0.05) throws {
+  public init(_ name: String, prefix: String = "halftone", retryBase: TimeInterval = 0.05) throws {
     server = try SeaweedServer.shared()
     location = try S3Location(
       store: "s3://\(SeaweedServer.bucketName(name))/\(prefix)", endpoint: server.endpoint,
@@ -26,30 +23,35 @@ struct S3TestBucket {
     try createBucket()
   }
 
-  /// `PUT /bucket`, retried while the server finishes starting (its first signed requests can
-  /// fail for a few seconds), then one warm-up object (the first PUT allocates volumes).
+  /// Creates the bucket, retried while the server finishes starting (its first signed requests
+  /// can fail for a few seconds), then writes one warm-up object (the first PUT allocates
+  /// volumes).
   private func createBucket() throws {
     let deadline = Date().addingTimeInterval(60)
-    var last = ""
+    var last: any Error = SeaweedError("no attempt")
     while Date() < deadline {
-      if let response = try? client.send("PUT", key: nil), response.status == 200 {
+      do {
+        try client.createBucket()
         try client.put(location.key("warm-up"), Data("warm".utf8))
         try client.delete(location.key("warm-up"))
         return
-      } else if let response = try? client.send("PUT", key: nil) {
-        last = "HTTP \(response.status) \(String(decoding: response.body, as: UTF8.self))"
-        if S3Client.errorCode(response) == "BucketAlreadyExists"
-          || S3Client.errorCode(response) == "BucketAlreadyOwnedByYou"
-        {
-          return
-        }
+      } catch {
+        last = error
       }
       Thread.sleep(forTimeInterval: 0.5)
     }
-    XCTFail("could not create bucket \(location.bucket): \(last); see \(server.logPath)")
+    throw SeaweedError("could not create bucket \(location.bucket): \(last); see \(server.logPath)")
   }
 
-  func backend(
+  /// The environment a `halftone` process needs to use this bucket.
+  public var environment: [String: String] {
+    [
+      "AWS_ACCESS_KEY_ID": server.accessKey, "AWS_SECRET_ACCESS_KEY": server.secretKey,
+      "HALFTONE_STORE": location.description, "AWS_ENDPOINT_URL_S3": server.endpoint,
+    ]
+  }
+
+  public func backend(
     multipartThreshold: Int = 16 << 20, partBytes: Int = 8 << 20
   ) throws -> S3BlobBackend {
     try S3BlobBackend(
@@ -58,7 +60,7 @@ struct S3TestBucket {
   }
 
   /// Bytes that look random (no two blobs of a test alike).
-  static func bytes(_ count: Int, seed: UInt64) -> Data {
+  public static func bytes(_ count: Int, seed: UInt64) -> Data {
     var state = seed &* 6_364_136_223_846_793_005 &+ 1
     var data = Data(count: count)
     data.withUnsafeMutableBytes { raw in
