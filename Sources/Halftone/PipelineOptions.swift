@@ -36,6 +36,9 @@ public struct PrefetchOptions: Sendable {
   /// References in flight at once (the I/O-bound stage). Bounds memory: each holds at most one
   /// original while it downloads (not while it waits for a render: it is in the cache by then).
   public var concurrency = 32
+  /// Only this shard's references are processed and reported (and bad records only by shard 0);
+  /// `nil`: all of them.
+  public var shard: Shard?
 
   public init() {}
 

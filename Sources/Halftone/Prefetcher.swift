@@ -49,8 +49,9 @@ public final class Prefetcher: Sendable {
       while let item = await records.next() {
         switch item {
         case .problem(let problem):
-          finish(ReferenceOutcome(problem: problem))
+          if (options.shard?.index ?? 0) == 0 { finish(ReferenceOutcome(problem: problem)) }
         case .reference(let reference):
+          if let shard = options.shard, !shard.contains(reference) { continue }
           if inFlight >= options.concurrency, let done = await group.next() {
             inFlight -= 1
             finish(done)

@@ -53,7 +53,10 @@ struct CacheOption: ParsableArguments {
               + "share the bucket with indexes of their own"))
     }
     var options = CacheOptions()
-    if let backend = try storeBackend() { options.backend = backend }
+    if let backend = try storeBackend() {
+      options.backend = backend
+      options.references = S3ReferenceBackend(client: backend.client)
+    }
     do {
       return try Cache.open(root: root, options: options)
     } catch {

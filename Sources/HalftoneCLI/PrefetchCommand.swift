@@ -55,6 +55,17 @@ struct PrefetchCommand: AsyncParsableCommand {
   @Option(help: "Largest source accepted, in pixels (checked from the header, before decoding).")
   var maxPixels = 100_000_000
 
+  @Option(
+    help: ArgumentHelp(
+      "Process only shard I of N (0-based): the references whose master URL hashes to it. "
+        + "Default: $JOB_COMPLETION_INDEX of --shards N (a Kubernetes Indexed Job), or "
+        + "$SLURM_ARRAY_TASK_ID of $SLURM_ARRAY_TASK_COUNT (a Slurm job array).",
+      valueName: "I/N"))
+  var shard: String?
+
+  @Option(help: "The shard count N for $JOB_COMPLETION_INDEX (a Kubernetes Indexed Job).")
+  var shards: Int?
+
   @Flag(help: "No progress output.")
   var quiet = false
 
@@ -96,10 +107,17 @@ struct PrefetchCommand: AsyncParsableCommand {
     options.refresh = refresh
     options.concurrency = concurrency
     options.maxPixels = maxPixels
+    options.shard = try chosenShard(environment: ProcessInfo.processInfo.environment)
+    if let shard = options.shard, !quiet {
+      FileHandle.standardError.write(Data("prefetch: shard \(shard)\n".utf8))
+    }
     let prefetcher = Prefetcher(cache: cache, fetcher: fetcher, options: options)
 
     let reportWriter = try report.map { try ReportWriter(path: $0) }
-    let total = records.contains("-") ? nil : RecordStream.countReferences(paths: records)
+    // A shard's share is not known before reading: no total, no percentage.
+    let total =
+      records.contains("-") || options.shard != nil
+      ? nil : RecordStream.countReferences(paths: records)
     var progress = ProgressPrinter(total: total, mode: quiet ? .off : .automatic)
     let summary = await prefetcher.run(RecordStream(paths: records)) { outcome in
       reportWriter?.write(outcome)
@@ -114,6 +132,43 @@ struct PrefetchCommand: AsyncParsableCommand {
       FileHandle.standardError.write(Data(summary.text(cacheRoot: cache.root.path).utf8))
     }
     if summary.failed > 0 { throw ExitCode(1) }
+  }
+}
+
+extension PrefetchCommand {
+  /// `--shard I/N`; else `JOB_COMPLETION_INDEX` with `--shards N`; else Slurm's array variables
+  /// (the index counted from `SLURM_ARRAY_TASK_MIN`); else none.
+  func chosenShard(environment: [String: String]) throws -> Shard? {
+    if let shard {
+      guard let parsed = Shard(shard) else {
+        throw CommandFailure.usage("--shard: expected I/N with 0 ≤ I < N ≤ 65536, got '\(shard)'")
+      }
+      return parsed
+    }
+    if let shards {
+      guard let text = environment["JOB_COMPLETION_INDEX"], let index = Int(text) else {
+        throw CommandFailure.usage(
+          "--shards \(shards) needs $JOB_COMPLETION_INDEX (set in a Kubernetes Indexed Job), or "
+            + "give --shard I/N")
+      }
+      guard let parsed = Shard(index: index, count: shards) else {
+        throw CommandFailure.usage(
+          "$JOB_COMPLETION_INDEX \(index) is not a shard of --shards \(shards)")
+      }
+      return parsed
+    }
+    if let id = environment["SLURM_ARRAY_TASK_ID"].flatMap({ Int($0) }),
+      let count = environment["SLURM_ARRAY_TASK_COUNT"].flatMap({ Int($0) })
+    {
+      let first = environment["SLURM_ARRAY_TASK_MIN"].flatMap { Int($0) } ?? 0
+      guard let parsed = Shard(index: id - first, count: count) else {
+        throw CommandFailure.usage(
+          "SLURM_ARRAY_TASK_ID \(id) (from \(first)) is not a shard of SLURM_ARRAY_TASK_COUNT "
+            + "\(count): use a contiguous array (--array=0-\(count - 1)) or give --shard I/N")
+      }
+      return parsed
+    }
+    return nil
   }
 }
 

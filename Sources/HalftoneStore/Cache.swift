@@ -168,7 +168,18 @@ public final class Cache: Sendable {
         message: "recordOriginal(\(url)): blob \(original.hex) is not in the cache; store it "
           + "with putBlob first")
     }
-    let time = (fetchedAt ?? now).timeIntervalSince1970
+    let reference = OriginalReference(
+      url: url, original: original, format: format, etag: etag, lastModified: lastModified,
+      contentType: contentType, bytes: bytes, width: width, height: height,
+      fetchedAt: fetchedAt ?? now)
+    try insert(reference)
+    // Shared after the blob and the local row: another machine that finds it finds the blob.
+    try options.references?.save(reference)
+  }
+
+  /// Writes `reference` into the local index (and the original's access time).
+  private func insert(_ reference: OriginalReference) throws(StoreError) {
+    let time = reference.fetchedAt.timeIntervalSince1970
     try index.write { db in
       try db.execute(
         sql: """
@@ -178,11 +189,22 @@ public final class Cache: Sendable {
           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'ok', NULL, NULL)
           """,
         arguments: [
-          url, original.hex, format?.rawValue, etag, lastModified, contentType, bytes, width,
-          height, time, time,
+          reference.url, reference.original.hex, reference.format?.rawValue, reference.etag,
+          reference.lastModified, reference.contentType, reference.bytes, reference.width,
+          reference.height, time, time,
         ])
-      try Self.upsertAccess(db, original, at: time)
+      try Self.upsertAccess(db, reference.original, at: time)
     }
+  }
+
+  /// The shared reference of `url` whose blob is present, copied into the local index; `nil`
+  /// without shared references or when none is found.
+  private func readThroughOriginal(_ url: String) throws(StoreError) -> Bool {
+    guard let references = options.references, let reference = try references.original(forURL: url),
+      reference.url == url, backend.contains(reference.original)
+    else { return false }
+    try insert(reference)
+    return true
   }
 
   /// Records that the origin confirmed the cached original is still current (HTTP 304).
@@ -227,20 +249,27 @@ public final class Cache: Sendable {
   /// its blob is gone (a miss, not an error). Does not record an access: call `touch` on a hit
   /// that is served.
   public func original(forURL url: String) throws(StoreError) -> OriginalRecord? {
-    let record = try index.lookUp(
-      "SELECT \(OriginalRecord.columns) FROM originals WHERE url = ?", [url],
-      OriginalRecord.init(row:))
-    guard let record, backend.contains(record.original) else { return nil }
-    return record
+    func lookUp() throws(StoreError) -> OriginalRecord? {
+      try index.lookUp(
+        "SELECT \(OriginalRecord.columns) FROM originals WHERE url = ?", [url],
+        OriginalRecord.init(row:))
+    }
+    if let record = try lookUp(), backend.contains(record.original) { return record }
+    guard try readThroughOriginal(url) else { return nil }
+    return try lookUp()
   }
 
   /// Everything the index knows about `url`, including failures; `nil` when never seen.
   /// `original` is `nil` when no original is cached (or its blob is gone).
   public func originalStatus(forURL url: String) throws(StoreError) -> OriginalStatus? {
-    let status = try index.lookUp(
-      "SELECT \(OriginalStatus.columns) FROM originals WHERE url = ?", [url],
-      OriginalStatus.init(row:))
-    guard var status else { return nil }
+    func lookUp() throws(StoreError) -> OriginalStatus? {
+      try index.lookUp(
+        "SELECT \(OriginalStatus.columns) FROM originals WHERE url = ?", [url],
+        OriginalStatus.init(row:))
+    }
+    var found = try lookUp()
+    if found?.original == nil, try readThroughOriginal(url) { found = try lookUp() }
+    guard var status = found else { return nil }
     if let original = status.original, !backend.contains(original) { status.original = nil }
     return status
   }
@@ -264,7 +293,16 @@ public final class Cache: Sendable {
         message: "recordThumbnail(\(specKey)): blob \(thumbnail.hex) is not in the cache; store "
           + "it with putBlob first")
     }
-    let time = now.timeIntervalSince1970
+    let reference = ThumbnailReference(
+      original: original, specKey: specKey, thumbnail: thumbnail, width: width, height: height,
+      format: format, bytes: bytes, createdAt: now)
+    try insert(reference)
+    try options.references?.save(reference)
+  }
+
+  /// Writes `reference` into the local index (and the thumbnail's access time).
+  private func insert(_ reference: ThumbnailReference) throws(StoreError) {
+    let time = reference.createdAt.timeIntervalSince1970
     try index.write { db in
       try db.execute(
         sql: """
@@ -273,19 +311,28 @@ public final class Cache: Sendable {
           VALUES (?, ?, ?, ?, ?, ?, ?, ?)
           """,
         arguments: [
-          original.hex, specKey, thumbnail.hex, width, height, format.rawValue, bytes, time,
+          reference.original.hex, reference.specKey, reference.thumbnail.hex, reference.width,
+          reference.height, reference.format.rawValue, reference.bytes, time,
         ])
-      try Self.upsertAccess(db, thumbnail, at: time)
+      try Self.upsertAccess(db, reference.thumbnail, at: time)
     }
   }
 
   /// The thumbnail of `original` for `specKey`; `nil` when unknown or its blob is gone.
   public func thumbnail(original: Digest, specKey: String) throws(StoreError) -> ThumbnailRecord? {
-    let record = try index.lookUp(
-      "SELECT \(ThumbnailRecord.columns) FROM thumbnails WHERE original = ? AND spec_key = ?",
-      [original.hex, specKey], ThumbnailRecord.init(row:))
-    guard let record, backend.contains(record.thumbnail) else { return nil }
-    return record
+    func lookUp() throws(StoreError) -> ThumbnailRecord? {
+      try index.lookUp(
+        "SELECT \(ThumbnailRecord.columns) FROM thumbnails WHERE original = ? AND spec_key = ?",
+        [original.hex, specKey], ThumbnailRecord.init(row:))
+    }
+    if let record = try lookUp(), backend.contains(record.thumbnail) { return record }
+    guard let references = options.references,
+      let reference = try references.thumbnail(original: original, specKey: specKey),
+      reference.original == original, reference.specKey == specKey,
+      backend.contains(reference.thumbnail)
+    else { return nil }
+    try insert(reference)
+    return try lookUp()
   }
 
   /// Every thumbnail of `original` whose blob is present, ordered by spec key.

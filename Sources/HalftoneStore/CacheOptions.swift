@@ -25,6 +25,8 @@ public struct CacheOptions: Sendable {
   public var clock: @Sendable () -> Date = { Date() }
   /// Where blobs live; `nil` means a `FileBlobBackend` in the cache root.
   public var backend: (any BlobBackend)?
+  /// Where references are shared with other machines; `nil`: only in the local index.
+  public var references: (any ReferenceBackend)?
   /// The write/fsync calls of the default `FileBlobBackend` (fault injection in tests).
   public var fileIO: FileIO = .posix
 

@@ -122,11 +122,111 @@ final class S3StoreCommandTests: XCTestCase {
     XCTAssertEqual(origin.totalRequestCount, 0, "nothing fetched")
 
     // What cannot work on a bucket yet is refused, not run with another meaning.
-    for arguments in [["gc", "--max-age", "30d"], ["verify", "--repair"], ["serve", "--port", "0"]] {
+    for arguments in [
+      ["gc", "--max-age", "30d"], ["verify", "--repair"], ["serve", "--port", "0"],
+    ] {
       let result = try CLIRunner.run(
         arguments + ["--cache", dir.path("index")], environment: bucket.environment)
       XCTAssertEqual(result.status, 2, "\(arguments): \(result.stderr)")
       XCTAssertTrue(result.stderr.contains("does not work with --store yet"), result.stderr)
     }
+  }
+}
+
+/// Two machines on one bucket: sharded prefetch, then a third machine that finds everything.
+final class S3ShardedPrefetchTests: XCTestCase {
+  func testTwoShardsIntoOneBucketThenAnEmptyIndexFindsEveryReference() throws {
+    let dir = try TemporaryDirectory()
+    let origin = try OriginServer()
+    defer { origin.stop() }
+    let bucket = try S3TestBucket("shards")
+    let masters = 8
+    var lines: [String] = []
+    for i in 0..<masters {
+      let path = "/photos/\(i).jpg"
+      origin.route(path, .always(.ok(Fixtures.photoJPEG(width: 700 + i, height: 500))))
+      // Two references to each master (different declared sizes): one shard must take both.
+      for (width, height) in [(160, 120), (90, 90)] {
+        lines.append(
+          #"{"title":"A\#(i)","images":[{"url":"\#(origin.url(path))?width=\#(width)","width":\#(width),"height":\#(height)}]}"#
+        )
+      }
+    }
+    try Data(lines.joined(separator: "\n").utf8).write(
+      to: URL(fileURLWithPath: dir.path("records.jsonl")))
+    func prefetch(_ index: String, _ extra: [String]) -> Process {
+      CLIRunner.start(
+        [
+          "prefetch", dir.path("records.jsonl"), "--cache", dir.path("index-\(index)"),
+          "--allow-private-addresses", "--quiet", "--report", dir.path("report-\(index).jsonl"),
+        ] + extra, environment: bucket.environment)
+    }
+    let machines = [prefetch("0", ["--shard", "0/2"]), prefetch("1", ["--shard", "1/2"])]
+    for machine in machines { try machine.run() }
+    for machine in machines {
+      machine.waitUntilExit()
+      XCTAssertEqual(machine.terminationStatus, 0)
+    }
+    func report(_ index: String) throws -> [[String: Any]] {
+      try String(contentsOfFile: dir.path("report-\(index).jsonl"), encoding: .utf8)
+        .split(separator: "\n").map {
+          try XCTUnwrap(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])
+        }
+    }
+    let split = try report("0") + report("1")
+    XCTAssertEqual(split.count, 2 * masters, "every reference on exactly one shard")
+    XCTAssertFalse(try report("0").isEmpty)
+    XCTAssertFalse(try report("1").isEmpty)
+    XCTAssertEqual(
+      split.compactMap { $0["status"] as? String }, Array(repeating: "ok", count: split.count))
+    XCTAssertEqual(origin.totalRequestCount, masters, "no master fetched by both machines")
+    let blobs = try bucket.client.list(prefix: bucket.location.key("blobs/"))
+    XCTAssertEqual(blobs.count, 3 * masters, "each original and thumbnail stored once")
+
+    // A third machine with an empty index: everything is found through the bucket's references.
+    let third = try CLIRunner.run(
+      [
+        "prefetch", dir.path("records.jsonl"), "--cache", dir.path("index-2"),
+        "--allow-private-addresses", "--quiet", "--json", "--report", dir.path("report-2.jsonl"),
+      ], environment: bucket.environment)
+    XCTAssertEqual(third.status, 0, third.stderr)
+    XCTAssertEqual(origin.totalRequestCount, masters, "nothing fetched again")
+    let found = try report("2")
+    XCTAssertEqual(
+      found.compactMap { $0["status"] as? String }, Array(repeating: "skipped", count: found.count))
+    func thumbnails(_ lines: [[String: Any]]) -> [String: String] {
+      Dictionary(
+        uniqueKeysWithValues: lines.compactMap { line in
+          guard let url = line["url"] as? String,
+            let digest = (line["thumbnail"] as? [String: Any])?["digest"] as? String
+          else { return nil }
+          return (url, digest)
+        })
+    }
+    XCTAssertEqual(thumbnails(found), thumbnails(split), "the same thumbnail for every reference")
+    XCTAssertEqual(thumbnails(found).count, 2 * masters)
+  }
+
+  func testShardFromKubernetesAndSlurmEnvironments() throws {
+    let dir = try TemporaryDirectory()
+    try Data().write(to: URL(fileURLWithPath: dir.path("empty.jsonl")))
+    let base = ["prefetch", dir.path("empty.jsonl"), "--cache", dir.path("cache")]
+    let kubernetes = try CLIRunner.run(
+      base + ["--shards", "3"], environment: ["JOB_COMPLETION_INDEX": "2"])
+    XCTAssertEqual(kubernetes.status, 0, kubernetes.stderr)
+    XCTAssertTrue(kubernetes.stderr.contains("prefetch: shard 2/3"), kubernetes.stderr)
+    let slurm = try CLIRunner.run(
+      base,
+      environment: [
+        "SLURM_ARRAY_TASK_ID": "5", "SLURM_ARRAY_TASK_MIN": "4", "SLURM_ARRAY_TASK_COUNT": "3",
+      ])
+    XCTAssertEqual(slurm.status, 0, slurm.stderr)
+    XCTAssertTrue(slurm.stderr.contains("prefetch: shard 1/3"), slurm.stderr)
+    let missing = try CLIRunner.run(base + ["--shards", "3"])
+    XCTAssertEqual(missing.status, 2)
+    XCTAssertTrue(missing.stderr.contains("JOB_COMPLETION_INDEX"), missing.stderr)
+    let bad = try CLIRunner.run(base + ["--shard", "3/3"])
+    XCTAssertEqual(bad.status, 2)
+    XCTAssertTrue(bad.stderr.contains("--shard: expected I/N"), bad.stderr)
   }
 }
