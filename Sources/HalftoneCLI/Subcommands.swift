@@ -3,6 +3,7 @@ import ArgumentParser
 /// Every subcommand of `halftone`, in the order `--help` lists them.
 let registeredSubcommands: [any ParsableCommand.Type] = [
   PrefetchCommand.self,
+  PushCommand.self,
   ServeCommand.self,
   ThumbnailCommand.self,
   LookupCommand.self,

@@ -9,8 +9,12 @@ public struct S3TestBucket {
   public let client: S3Client
   public let staging: URL
 
-  public init(_ name: String, prefix: String = "halftone", retryBase: TimeInterval = 0.05) throws {
-    server = try SeaweedServer.shared()
+  public init(
+    _ name: String, prefix: String = "halftone", retryBase: TimeInterval = 0.05,
+    server chosen: SeaweedServer? = nil
+  ) throws {
+    let server = try chosen ?? SeaweedServer.shared()
+    self.server = server
     location = try S3Location(
       store: "s3://\(SeaweedServer.bucketName(name))/\(prefix)", endpoint: server.endpoint,
       region: nil)

@@ -14,7 +14,9 @@ public final class SeaweedServer: @unchecked Sendable {
   public let accessKey = "halftone-test"
   public let secretKey = "halftone-test-secret"
   public let dataDirectory: URL
-  private let process: Process
+  private var process = Process()
+  private var arguments: [String] = []
+  private var logHandle: FileHandle?
   private let ports: [Int]
 
   /// The process-wide server, started on first use.
@@ -44,6 +46,9 @@ public final class SeaweedServer: @unchecked Sendable {
     return root.appendingPathComponent(".build/seaweedfs/bin/weed").path
   }
 
+  /// A server of its own (not the shared one), for tests that kill and restart it.
+  public static func startPrivate() throws -> SeaweedServer { try SeaweedServer() }
+
   private init() throws {
     let weed = Self.binary
     guard FileManager.default.isExecutableFile(atPath: weed) else {
@@ -62,17 +67,15 @@ public final class SeaweedServer: @unchecked Sendable {
     let configPath = dataDirectory.appendingPathComponent("s3.json").path
     try config.write(toFile: configPath, atomically: true, encoding: .utf8)
     endpoint = "http://127.0.0.1:\(ports[6])"
-    process = Process()
     // Through a watchdog shell: weed is killed when the test process goes, even by a crash
     // (atexit handlers do not run then), so no server outlives its tests.
-    process.executableURL = URL(fileURLWithPath: "/bin/sh")
     let watchdog = """
       "$@" & child=$!
       trap 'kill -9 $child 2>/dev/null; exit 0' TERM
       while kill -0 \(getpid()) 2>/dev/null && kill -0 $child 2>/dev/null; do sleep 1; done
       kill -9 $child 2>/dev/null
       """
-    process.arguments = [
+    arguments = [
       "-c", watchdog, "watchdog", weed, "server", "-dir=\(dataDirectory.path)", "-ip=127.0.0.1",
       "-ip.bind=127.0.0.1",
       "-master.port=\(ports[0])", "-master.port.grpc=\(ports[1])",
@@ -83,13 +86,40 @@ public final class SeaweedServer: @unchecked Sendable {
       "-master.telemetry=false", "-s3.port.iceberg=0", "-s3.port.lance=0",
       "-master.volumeSizeLimitMB=256", "-volume.max=0",
     ]
+    try launch()
+    try waitUntilReady()
+  }
+
+  /// Starts weed (again, after `kill()`: same ports and data folder) and waits for it.
+  public func restart() throws {
+    try launch()
+    try waitUntilReady()
+  }
+
+  private func launch() throws {
     let log = dataDirectory.appendingPathComponent("weed.log")
-    FileManager.default.createFile(atPath: log.path, contents: nil)
+    if !FileManager.default.fileExists(atPath: log.path) {
+      FileManager.default.createFile(atPath: log.path, contents: nil)
+    }
     let handle = try FileHandle(forWritingTo: log)
+    handle.seekToEndOfFile()
+    logHandle = handle
+    process = Process()
+    process.executableURL = URL(fileURLWithPath: "/bin/sh")
+    process.arguments = arguments
     process.standardOutput = handle
     process.standardError = handle
     try process.run()
-    try waitUntilReady()
+  }
+
+  /// Kills weed at once (SIGKILL, as a crash would) and keeps its data for `restart()`.
+  public func kill() {
+    guard process.isRunning else { return }
+    Glibc.kill(process.processIdentifier, SIGTERM)  // the watchdog kills weed with SIGKILL
+    process.waitUntilExit()
+    let deadline = Date().addingTimeInterval(10)
+    while Self.answersHTTP(port: ports[6]), Date() < deadline { Thread.sleep(forTimeInterval: 0.1) }
+    removeSockets()
   }
 
   /// Polls the S3 port until it answers a signed request with something other than a
@@ -136,17 +166,17 @@ public final class SeaweedServer: @unchecked Sendable {
 
   /// Kills the server (SIGKILL: SIGTERM takes weed 15 s) and removes its gRPC sockets in /tmp.
   public func stop() {
-    if process.isRunning {
-      kill(process.processIdentifier, SIGTERM)  // the watchdog kills weed with SIGKILL
-      process.waitUntilExit()
-    }
+    kill()
+    try? FileManager.default.removeItem(at: dataDirectory)
+  }
+
+  private func removeSockets() {
     for port in ports {
       for kind in ["filer", "s3", "volume", "master"] {
         unlink("/tmp/seaweedfs-\(kind)-\(port).sock")
         unlink("/tmp/seaweedfs-\(kind)-grpc-\(port).sock")
       }
     }
-    try? FileManager.default.removeItem(at: dataDirectory)
   }
 
   /// A fresh bucket name for one test.
