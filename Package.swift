@@ -115,7 +115,7 @@ let package = Package(
       name: "HalftoneServerTests", dependencies: ["HalftoneServer", "HalftoneTestSupport"]),
     .testTarget(
       name: "HalftoneCLITests",
-      dependencies: ["HalftoneStore", "HalftoneS3", "HalftoneTestSupport"]),
+      dependencies: ["HalftoneStore", "HalftoneS3", "HalftoneFetch", "HalftoneTestSupport"]),
   ],
   swiftLanguageModes: [.v6]
 )

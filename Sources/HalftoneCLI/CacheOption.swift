@@ -33,6 +33,13 @@ struct CacheOption: ParsableArguments {
         + "us-east-1).", valueName: "REGION"))
   var s3Region: String?
 
+  @Option(
+    name: .customLong("local-cache-size"),
+    help: ArgumentHelp(
+      "With --store, for prefetch and serve: disk for local copies of the blobs read or written "
+        + "lately, least recently used evicted (e.g. 2G; 0 for none).", valueName: "SIZE"))
+  var localCacheSize = "1G"
+
   var root: URL {
     Cache.defaultRoot(option: path, environment: ProcessInfo.processInfo.environment)
   }
@@ -42,20 +49,32 @@ struct CacheOption: ParsableArguments {
   ///
   /// `unsupportedWithStore` names a command (or flag) that cannot work on a bucket yet: it is
   /// refused with a store rather than run with the wrong meaning.
-  func open(unsupportedWithStore: String? = nil) throws -> Cache {
+  func open(unsupportedWithStore: String? = nil, keepingLocalCopies: Bool = false) throws -> Cache {
     if let command = unsupportedWithStore, storeSetting != nil {
       throw CommandFailure.usage(
         "\(command) does not work with --store yet: "
-          + (command == "serve"
-            ? "serving reads blobs on the request path, which must not wait for a bucket; "
-              + "serve from a machine whose --cache holds the blobs"
-            : "it removes blobs that the local index does not name, and other machines may "
-              + "share the bucket with indexes of their own"))
+          + "it removes blobs that the local index does not name, and other machines may "
+          + "share the bucket with indexes of their own")
     }
     var options = CacheOptions()
     if let backend = try storeBackend() {
       options.backend = backend
       options.references = S3ReferenceBackend(client: backend.client)
+      if keepingLocalCopies {
+        guard let budget = localCacheSize == "0" ? 0 : Quantities.bytes(localCacheSize) else {
+          throw CommandFailure.usage(
+            "--local-cache-size: expected a size like 512M or 2G, got '\(localCacheSize)'")
+        }
+        if budget > 0 {
+          do {
+            options.backend = try LocalCopyBlobBackend(
+              remote: backend, directory: root.appendingPathComponent("store-copies"),
+              budget: budget)
+          } catch {
+            throw CommandFailure(error)
+          }
+        }
+      }
     }
     do {
       return try Cache.open(root: root, options: options)

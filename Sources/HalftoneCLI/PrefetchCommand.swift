@@ -91,7 +91,7 @@ struct PrefetchCommand: AsyncParsableCommand {
     for path in records where path != "-" && !FileManager.default.fileExists(atPath: path) {
       throw CommandFailure.usage("no such file or directory: \(path)")
     }
-    let cache = try cacheOptions.open()
+    let cache = try cacheOptions.open(keepingLocalCopies: true)
     var policy = FetchPolicy()
     policy.maxConcurrent = concurrency
     policy.maxPerHost = perHost

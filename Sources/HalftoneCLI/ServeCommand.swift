@@ -98,7 +98,7 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     let root = cache.root
-    let store = try cache.open(unsupportedWithStore: "serve")
+    let store = try cache.open(keepingLocalCopies: true)
 
     var fetcher: Fetcher?
     if configuration.onDemand {

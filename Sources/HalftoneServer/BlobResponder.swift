@@ -18,6 +18,9 @@ struct BlobResponder: Sendable {
   let chunkBytes: Int
   let accesses: AccessRecorder
   let hot: HotBlobs
+  /// Threads for what is not in `hot`: opening and reading a blob may wait for a disk or a
+  /// bucket, which must not happen on the cooperative pool or an event loop.
+  let reads: WorkLimiter
 
   static let cacheControl = "public, max-age=31536000, immutable"
 
@@ -25,32 +28,53 @@ struct BlobResponder: Sendable {
   /// `extraHeaders` are added to every answer (e.g. `Vary: Accept`).
   func respond(
     digest: Digest, request: Request, includeBody: Bool, extraHeaders: HTTPFields = [:]
-  ) throws(APIError) -> Response? {
+  ) async throws(APIError) -> Response? {
     if let entry = hot.entry(digest, now: .now) {
       accesses.record(digest)
-      return respond(from: entry, request: request, includeBody: includeBody, extra: extraHeaders)
+      return respond(
+        from: entry, request: request.headers, includeBody: includeBody, extra: extraHeaders)
     }
-    var headers = Self.immutableHeaders(digest)
-    for field in extraHeaders { headers[field.name] = field.value }
-    do throws(StoreError) {
-      guard let blob = try cache.backend.open(digest) else { return nil }
-      defer { blob.close() }
-      accesses.record(digest)
-      if hot.accepts(size: blob.size) {
-        // Small (the usual thumbnail): one read, then kept in memory for the next requests.
-        let bytes = try blob.buffer(at: 0, count: blob.size)
-        let entry = Self.entry(digest, bytes: bytes)
-        hot.insert(digest, entry)
-        return respond(from: entry, request: request, includeBody: includeBody, extra: extraHeaders)
+    let fields = request.headers
+    let result: Result<Response?, StoreError>
+    do {
+      result = try await reads.runBlocking { [self] in
+        Result { () throws(StoreError) in
+          try respondFromStore(
+            digest: digest, request: fields, includeBody: includeBody, extra: extraHeaders)
+        }
       }
-      if Self.matches(ifNoneMatch: request.headers[.ifNoneMatch], etag: headers[.eTag] ?? "") {
-        return Self.notModified(headers)
-      }
-      return try body(
-        of: blob, digest: digest, request: request, includeBody: includeBody, headers: headers)
     } catch {
+      throw APIError(
+        .serviceUnavailable, kind: "internal", message: "blob read abandoned: \(error)")
+    }
+    switch result {
+    case .success(let response): return response
+    case .failure(let error):
       throw APIError(.internalServerError, kind: error.kind.rawValue, message: error.message)
     }
+  }
+
+  /// The answer from the store (a read thread): `nil` when the blob is absent.
+  private func respondFromStore(
+    digest: Digest, request: HTTPFields, includeBody: Bool, extra: HTTPFields
+  ) throws(StoreError) -> Response? {
+    var headers = Self.immutableHeaders(digest)
+    for field in extra { headers[field.name] = field.value }
+    guard let blob = try cache.backend.open(digest) else { return nil }
+    defer { blob.close() }
+    accesses.record(digest)
+    if hot.accepts(size: blob.size) {
+      // Small (the usual thumbnail): one read, then kept in memory for the next requests.
+      let bytes = try blob.buffer(at: 0, count: blob.size)
+      let entry = Self.entry(digest, bytes: bytes)
+      hot.insert(digest, entry)
+      return respond(from: entry, request: request, includeBody: includeBody, extra: extra)
+    }
+    if Self.matches(ifNoneMatch: request[.ifNoneMatch], etag: headers[.eTag] ?? "") {
+      return Self.notModified(headers)
+    }
+    return try body(
+      of: blob, digest: digest, request: request, includeBody: includeBody, headers: headers)
   }
 
   /// `ETag`, `Cache-Control`, `X-Content-Type-Options`, `Accept-Ranges`.
@@ -74,23 +98,23 @@ struct BlobResponder: Sendable {
 
   /// An answer from memory: 200, 206, 304 or 416, sharing the entry's buffer.
   private func respond(
-    from entry: HotBlobs.Entry, request: Request, includeBody: Bool, extra: HTTPFields
+    from entry: HotBlobs.Entry, request: HTTPFields, includeBody: Bool, extra: HTTPFields
   ) -> Response {
     HotBlobAnswer(
-      entry: entry, ifNoneMatch: request.headers[.ifNoneMatch], range: request.headers[.range],
-      ifRange: request.headers[.ifRange], includeBody: includeBody, extra: extra
+      entry: entry, ifNoneMatch: request[.ifNoneMatch], range: request[.range],
+      ifRange: request[.ifRange], includeBody: includeBody, extra: extra
     ).response
   }
 
   private func body(
-    of blob: any BlobReader, digest: Digest, request: Request, includeBody: Bool,
+    of blob: any BlobReader, digest: Digest, request: HTTPFields, includeBody: Bool,
     headers: HTTPFields
   ) throws(StoreError) -> Response {
     var headers = headers
     let etag = headers[.eTag] ?? ""
     let size = blob.size
-    var range = RangeRequest(header: request.headers[.range], length: size)
-    if let ifRange = request.headers[.ifRange], ifRange.trimmingSpaces != etag {
+    var range = RangeRequest(header: request[.range], length: size)
+    if let ifRange = request[.ifRange], ifRange.trimmingSpaces != etag {
       range = .whole  // the client's partial copy is of something else
     }
     switch range {
@@ -134,8 +158,9 @@ struct BlobResponder: Sendable {
     }
     let backend = cache.backend
     let chunk = chunkBytes
+    let reads = self.reads
     let body = ResponseBody(contentLength: count) { writer in
-      guard let stream = try backend.open(digest) else {
+      guard let stream = try await reads.runBlocking({ try backend.open(digest) }) else {
         throw StoreError(kind: .storage, message: "blob \(digest.hex) was removed while served")
       }
       defer { stream.close() }
@@ -143,7 +168,9 @@ struct BlobResponder: Sendable {
       let end = offset + count
       while position < end {
         let length = min(chunk, end - position)
-        try await writer.write(try stream.buffer(at: position, count: length))
+        let at = position
+        try await writer.write(
+          try await reads.runBlocking { try stream.buffer(at: at, count: length) })
         position += length
       }
       try await writer.finish(nil)

@@ -64,7 +64,7 @@ struct HalftoneResponder: HTTPResponder {
     }
     switch route {
     case .blobs:
-      return try blob(
+      return try await blob(
         request, name: path.utf8.dropFirst(Self.blobPrefix.utf8.count),
         includeBody: includeBody)
     case .thumbnails:
@@ -101,7 +101,7 @@ struct HalftoneResponder: HTTPResponder {
   /// `/blobs/{sha256}`: the name must be exactly 64 lowercase hex characters, checked before it
   /// goes anywhere near a file path (so `..`, `%2e%2e`, `/`, upper case all stop here).
   private func blob(_ request: Request, name: Substring.UTF8View, includeBody: Bool)
-    throws(APIError) -> Response
+    async throws(APIError) -> Response
   {
     guard let digest = Digest(hex: String(Substring(name))) else {
       throw APIError(
@@ -110,7 +110,8 @@ struct HalftoneResponder: HTTPResponder {
           + "(got \(name.count) bytes that are not)")
     }
     guard
-      let response = try blobs.respond(digest: digest, request: request, includeBody: includeBody)
+      let response = try await blobs.respond(
+        digest: digest, request: request, includeBody: includeBody)
     else {
       throw .notFound("no blob sha256:\(digest.hex) in the cache")
     }

@@ -81,7 +81,8 @@ public final class HalftoneServer: Sendable {
     onRunning: @escaping @Sendable (BoundAddress) async -> Void = { _ in }
   ) -> some ApplicationProtocol {
     let blobs = BlobResponder(
-      cache: cache, chunkBytes: configuration.blobChunkBytes, accesses: accesses, hot: hot)
+      cache: cache, chunkBytes: configuration.blobChunkBytes, accesses: accesses, hot: hot,
+      reads: WorkLimiter(limit: configuration.blobReaders))
     let responder = HalftoneResponder(
       configuration: configuration, pipeline: pipeline, blobs: blobs,
       thumbnails: ThumbnailRoute(

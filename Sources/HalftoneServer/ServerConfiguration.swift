@@ -32,6 +32,9 @@ public struct HalftoneServerConfiguration: Sendable {
   /// Blobs up to this size are read with a single `pread` into one buffer; larger ones are
   /// streamed in chunks of this size, so one request never holds more than this in memory.
   public var blobChunkBytes: Int = 4 << 20
+  /// Threads that open and read blobs not held in memory (a disk or a bucket may make them
+  /// wait; they never run on the cooperative pool or an event loop).
+  public var blobReaders: Int = 16
   /// Memory for recently served small blobs (bytes and ready-made headers), so a hot thumbnail
   /// is answered without touching the filesystem; 0 turns it off.
   public var memoryCacheBytes: Int = 64 << 20
@@ -82,6 +85,7 @@ public struct HalftoneServerConfiguration: Sendable {
       return "max request target must be at least 256 bytes, got \(maxRequestTargetBytes)"
     }
     if blobChunkBytes < 4096 { return "blob chunk must be at least 4096 bytes" }
+    if !(1...1024).contains(blobReaders) { return "blob readers must be 1–1024" }
     if !(accessFlushInterval.isFinite && accessFlushInterval > 0) {
       return "access flush interval must be > 0 s"
     }

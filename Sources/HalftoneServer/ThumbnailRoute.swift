@@ -40,7 +40,7 @@ struct ThumbnailRoute: Sendable {
       pipeline.candidates(for: spec).map(\.url).joined(separator: "\n") + "\n\n"
       + keys.joined(separator: "\n")
     if let remembered = memo.thumbnail(for: memoKey, now: .now) {
-      if let response = try blobs.respond(
+      if let response = try await blobs.respond(
         digest: remembered, request: request, includeBody: includeBody,
         extraHeaders: extraHeaders)
       {
@@ -56,7 +56,7 @@ struct ThumbnailRoute: Sendable {
     }
     metrics.recordThumbnailLookup(hit: found != nil)
     if let found,
-      let response = try blobs.respond(
+      let response = try await blobs.respond(
         digest: found.thumbnail.thumbnail, request: request, includeBody: includeBody,
         extraHeaders: extraHeaders)
     {
@@ -77,7 +77,7 @@ struct ThumbnailRoute: Sendable {
       try await onDemand.thumbnail(for: preferred ?? spec)
     }
     guard
-      let response = try blobs.respond(
+      let response = try await blobs.respond(
         digest: thumbnail.thumbnail, request: request, includeBody: includeBody,
         extraHeaders: extraHeaders)
     else {
