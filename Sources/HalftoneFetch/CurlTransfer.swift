@@ -46,9 +46,9 @@ final class CurlTransfer: @unchecked Sendable {
   private var body = Data()
   private var bodyBytes = 0
   private var exceededByteLimit = false
-  private var status = 0
-  private var reason = ""
-  private var headers: [String: String] = [:]
+  private var head = ResponseHead()
+  private var status: Int { head.status }
+  private var headers: [String: String] { head.headers }
   private var refusedAddresses: [String] = []
   /// Set by the fetching task before submission; resumed once by the multi thread.
   var continuation: CheckedContinuation<TransferOutcome, Never>?
@@ -248,21 +248,7 @@ final class CurlTransfer: @unchecked Sendable {
     body.reserveCapacity(min(declared, 32 << 20))
   }
 
-  fileprivate func receiveHeader(_ line: String) {
-    let line = line.trimmingCharacters(in: .whitespacesAndNewlines)
-    if line.hasPrefix("HTTP/") {
-      // A new response begins (a redirect hop, or 100 Continue): keep only the last one's headers.
-      headers = [:]
-      let parts = line.split(separator: " ", maxSplits: 2)
-      status = parts.count > 1 ? Int(parts[1]) ?? 0 : 0
-      reason = parts.count > 2 ? String(parts[2]) : ""
-      return
-    }
-    guard let colon = line.firstIndex(of: ":") else { return }
-    let name = line[..<colon].trimmingCharacters(in: .whitespaces).lowercased()
-    let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
-    headers[name] = headers[name].map { "\($0), \(value)" } ?? value
-  }
+  fileprivate func receiveHeader(_ line: String) { head.take(line) }
 
   fileprivate func openSocket(_ address: UnsafeMutablePointer<curl_sockaddr>) -> curl_socket_t {
     var raw = [UInt8](repeating: 0, count: 16)
@@ -288,7 +274,7 @@ final class CurlTransfer: @unchecked Sendable {
     var effective: UnsafePointer<CChar>? = nil
     _ = halftone_curl_easy_getinfo_string(easy, CURLINFO_EFFECTIVE_URL, &effective)
     outcome.status = responseCode != 0 ? responseCode : status
-    outcome.reason = reason
+    outcome.reason = head.reason
     outcome.headers = headers
     outcome.body = body
     outcome.bodyBytes = bodyBytes

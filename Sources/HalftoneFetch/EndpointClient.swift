@@ -89,8 +89,7 @@ private final class EasyHandle: @unchecked Sendable {
   private let errorBuffer: UnsafeMutablePointer<CChar>
   // Per-request state, touched only inside `perform` (callbacks run on the same thread).
   fileprivate var body = Data()
-  fileprivate var headers: [String: String] = [:]
-  fileprivate var status = 0
+  fileprivate var head = ResponseHead()
   fileprivate var maxBytes = 0
   fileprivate var exceeded = false
 
@@ -112,8 +111,7 @@ private final class EasyHandle: @unchecked Sendable {
     -> EndpointResponse
   {
     body = Data()
-    headers = [:]
-    status = 0
+    head = ResponseHead()
     exceeded = false
     maxBytes = limits.maxResponseBytes
     errorBuffer.pointee = 0
@@ -199,7 +197,7 @@ private final class EasyHandle: @unchecked Sendable {
     var responseCode = 0
     _ = halftone_curl_easy_getinfo_long(easy, CURLINFO_RESPONSE_CODE, &responseCode)
     return EndpointResponse(
-      status: responseCode != 0 ? responseCode : status, headers: headers, body: body)
+      status: responseCode != 0 ? responseCode : head.status, headers: head.headers, body: body)
   }
 
   private func failure(_ code: CURLcode, _ request: EndpointRequest) -> FetchError {
@@ -225,19 +223,7 @@ private final class EasyHandle: @unchecked Sendable {
     return bytes.count
   }
 
-  fileprivate func receiveHeader(_ line: String) {
-    let line = line.trimmingCharacters(in: .whitespacesAndNewlines)
-    if line.hasPrefix("HTTP/") {
-      headers = [:]
-      let parts = line.split(separator: " ", maxSplits: 2)
-      status = parts.count > 1 ? Int(parts[1]) ?? 0 : 0
-      return
-    }
-    guard let colon = line.firstIndex(of: ":") else { return }
-    let name = line[..<colon].trimmingCharacters(in: .whitespaces).lowercased()
-    let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
-    headers[name] = headers[name].map { "\($0), \(value)" } ?? value
-  }
+  fileprivate func receiveHeader(_ line: String) { head.take(line) }
 }
 
 private let onEndpointBody: curl_write_callback = { data, size, count, context in
