@@ -112,6 +112,10 @@ public final class Cache: Sendable {
   /// Whether the blob is present.
   public func hasBlob(_ digest: Digest) -> Bool { backend.contains(digest) }
 
+  /// Whether the blob is present; a store that cannot answer (a bucket gone) is an error, not
+  /// an absence, so nothing is refetched or reported missing because of it.
+  func present(_ digest: Digest) throws(StoreError) -> Bool { try backend.info(digest) != nil }
+
   /// The blob's bytes, or `nil` when absent. With `options.verifyOnRead`, bytes that no longer
   /// match their digest are quarantined and read as `nil`.
   public func readBlob(_ digest: Digest) throws(StoreError) -> Data? {
@@ -162,7 +166,7 @@ public final class Cache: Sendable {
     width: Int? = nil, height: Int? = nil, fetchedAt: Date? = nil
   ) throws(StoreError) {
     try checkURL(url)
-    guard backend.contains(original) else {
+    guard try present(original) else {
       throw StoreError(
         kind: .internal,
         message: "recordOriginal(\(url)): blob \(original.hex) is not in the cache; store it "
@@ -201,7 +205,7 @@ public final class Cache: Sendable {
   /// without shared references or when none is found.
   private func readThroughOriginal(_ url: String) throws(StoreError) -> Bool {
     guard let references = options.references, let reference = try references.original(forURL: url),
-      reference.url == url, backend.contains(reference.original)
+      reference.url == url, try present(reference.original)
     else { return false }
     try insert(reference)
     return true
@@ -254,7 +258,7 @@ public final class Cache: Sendable {
         "SELECT \(OriginalRecord.columns) FROM originals WHERE url = ?", [url],
         OriginalRecord.init(row:))
     }
-    if let record = try lookUp(), backend.contains(record.original) { return record }
+    if let record = try lookUp(), try present(record.original) { return record }
     guard try readThroughOriginal(url) else { return nil }
     return try lookUp()
   }
@@ -270,7 +274,7 @@ public final class Cache: Sendable {
     var found = try lookUp()
     if found?.original == nil, try readThroughOriginal(url) { found = try lookUp() }
     guard var status = found else { return nil }
-    if let original = status.original, !backend.contains(original) { status.original = nil }
+    if let original = status.original, try !present(original) { status.original = nil }
     return status
   }
 
@@ -287,7 +291,7 @@ public final class Cache: Sendable {
         kind: .invalidSpec,
         message: "spec key is \(specKey.utf8.count) bytes; the cache indexes keys up to 4096")
     }
-    guard backend.contains(thumbnail) else {
+    guard try present(thumbnail) else {
       throw StoreError(
         kind: .internal,
         message: "recordThumbnail(\(specKey)): blob \(thumbnail.hex) is not in the cache; store "
@@ -325,11 +329,11 @@ public final class Cache: Sendable {
         "SELECT \(ThumbnailRecord.columns) FROM thumbnails WHERE original = ? AND spec_key = ?",
         [original.hex, specKey], ThumbnailRecord.init(row:))
     }
-    if let record = try lookUp(), backend.contains(record.thumbnail) { return record }
+    if let record = try lookUp(), try present(record.thumbnail) { return record }
     guard let references = options.references,
       let reference = try references.thumbnail(original: original, specKey: specKey),
       reference.original == original, reference.specKey == specKey,
-      backend.contains(reference.thumbnail)
+      try present(reference.thumbnail)
     else { return nil }
     try insert(reference)
     return try lookUp()
@@ -344,7 +348,11 @@ public final class Cache: Sendable {
           "SELECT \(ThumbnailRecord.columns) FROM thumbnails WHERE original = ? ORDER BY spec_key",
         arguments: [original.hex])
     }
-    return rows.compactMap(ThumbnailRecord.init(row:)).filter { backend.contains($0.thumbnail) }
+    var found: [ThumbnailRecord] = []
+    for record in rows.compactMap(ThumbnailRecord.init(row:)) where try present(record.thumbnail) {
+      found.append(record)
+    }
+    return found
   }
 
   // MARK: Access times

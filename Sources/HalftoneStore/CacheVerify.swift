@@ -83,13 +83,13 @@ extension Cache {
     let corrupt = Set(report.corrupt)
 
     for (digest, urls) in refs.originals where present[digest] == nil && !corrupt.contains(digest) {
-      guard !backend.contains(digest) else { continue }
+      guard try !self.present(digest) else { continue }
       report.danglingURLs.append(contentsOf: urls)
       if repair { try deleteOriginalRows(urls, digest: digest) }
     }
     for (thumbnail, keys) in refs.thumbnails
     where present[thumbnail] == nil && !corrupt.contains(thumbnail) {
-      guard !backend.contains(thumbnail) else { continue }
+      guard try !self.present(thumbnail) else { continue }
       report.danglingThumbnails.append(contentsOf: keys)
       if repair { try deleteThumbnailRows(keys, thumbnail: thumbnail) }
     }
