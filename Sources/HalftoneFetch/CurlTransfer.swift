@@ -99,30 +99,22 @@ final class CurlTransfer: @unchecked Sendable {
   private func configure(_ request: FetchRequest, _ target: CurlURL, _ policy: FetchPolicy)
     throws(FetchError)
   {
-    var failed: (String, CURLcode)?
-    func check(_ name: String, _ code: CURLcode) {
-      if code != CURLE_OK, failed == nil { failed = (name, code) }
-    }
+    var options = CurlEasyOptions(easy)
+    func check(_ name: String, _ code: CURLcode) { options.check(name, code) }
     func set(_ option: CURLoption, _ value: Int, _ name: String) {
-      check(name, halftone_curl_easy_setopt_long(easy, option, value))
+      options.set(option, value, name)
     }
     func set(_ option: CURLoption, _ value: String, _ name: String) {
-      // libcurl copies string options, so a temporary C string is enough.
-      check(name, value.withCString { halftone_curl_easy_setopt_pointer(easy, option, $0) })
+      options.set(option, value, name)
     }
-    func milliseconds(_ seconds: TimeInterval) -> Int { max(1, Int((seconds * 1000).rounded())) }
 
-    set(CURLOPT_URL, request.url, "URL")
-    check("ERRORBUFFER", halftone_curl_easy_setopt_pointer(easy, CURLOPT_ERRORBUFFER, errorBuffer))
-    set(CURLOPT_NOSIGNAL, 1, "NOSIGNAL")
-    set(CURLOPT_PROTOCOLS_STR, "http,https", "PROTOCOLS_STR")
+    options.setCommon(
+      url: request.url, errorBuffer: errorBuffer, connectTimeout: policy.connectTimeout,
+      totalTimeout: policy.totalTimeout, lowSpeedLimit: policy.lowSpeedLimit,
+      lowSpeedTime: policy.lowSpeedTime)
     set(CURLOPT_REDIR_PROTOCOLS_STR, "http,https", "REDIR_PROTOCOLS_STR")
     set(CURLOPT_FOLLOWLOCATION, 1, "FOLLOWLOCATION")
     set(CURLOPT_MAXREDIRS, policy.maxRedirects, "MAXREDIRS")
-    // No proxy, whatever http_proxy/ALL_PROXY say: a proxy would connect on our behalf and
-    // bypass the address check below.
-    set(CURLOPT_PROXY, "", "PROXY")
-    set(CURLOPT_NOPROXY, "*", "NOPROXY")
     if target.scheme == "https" {
       // HTTP/2 where ALPN offers it; PIPEWAIT makes new transfers wait for the connection being
       // set up and multiplex on it rather than open more connections.
@@ -133,10 +125,6 @@ final class CurlTransfer: @unchecked Sendable {
       // every further transfer until the first response shows the connection cannot multiplex.
       set(CURLOPT_HTTP_VERSION, Int(CURL_HTTP_VERSION_1_1), "HTTP_VERSION")
     }
-    set(CURLOPT_CONNECTTIMEOUT_MS, milliseconds(policy.connectTimeout), "CONNECTTIMEOUT_MS")
-    set(CURLOPT_TIMEOUT_MS, milliseconds(policy.totalTimeout), "TIMEOUT_MS")
-    set(CURLOPT_LOW_SPEED_LIMIT, policy.lowSpeedLimit, "LOW_SPEED_LIMIT")
-    set(CURLOPT_LOW_SPEED_TIME, max(1, Int(policy.lowSpeedTime.rounded(.up))), "LOW_SPEED_TIME")
     // Refuses early when Content-Length is known; the write callback enforces it otherwise
     // (on 7.88 this option does nothing for bodies of unknown length).
     check(
@@ -170,10 +158,8 @@ final class CurlTransfer: @unchecked Sendable {
     check(
       "OPENSOCKETDATA", halftone_curl_easy_setopt_pointer(easy, CURLOPT_OPENSOCKETDATA, context))
 
-    if let (name, code) = failed {
-      throw FetchError(
-        kind: .internal, message: "libcurl refused CURLOPT_\(name): \(CurlErrors.text(code))",
-        url: request.url)
+    if let failure = options.failure {
+      throw FetchError(kind: .internal, message: "libcurl refused \(failure)", url: request.url)
     }
   }
 

@@ -128,30 +128,21 @@ private final class EasyHandle: @unchecked Sendable {
   ) throws(FetchError) -> EndpointResponse {
     var lines: UnsafeMutablePointer<curl_slist>? = nil
     defer { curl_slist_free_all(lines) }
-    var failed: String?
-    func check(_ name: String, _ code: CURLcode) {
-      if code != CURLE_OK, failed == nil { failed = "CURLOPT_\(name): \(CurlErrors.text(code))" }
-    }
+    var options = CurlEasyOptions(easy)
+    func check(_ name: String, _ code: CURLcode) { options.check(name, code) }
     func set(_ option: CURLoption, _ value: Int, _ name: String) {
-      check(name, halftone_curl_easy_setopt_long(easy, option, value))
+      options.set(option, value, name)
     }
     func set(_ option: CURLoption, _ value: String, _ name: String) {
-      check(name, value.withCString { halftone_curl_easy_setopt_pointer(easy, option, $0) })
+      options.set(option, value, name)
     }
-    func milliseconds(_ seconds: TimeInterval) -> Int { max(1, Int((seconds * 1000).rounded())) }
 
     curl_easy_reset(easy)
-    set(CURLOPT_URL, request.url, "URL")
-    check("ERRORBUFFER", halftone_curl_easy_setopt_pointer(easy, CURLOPT_ERRORBUFFER, errorBuffer))
-    set(CURLOPT_NOSIGNAL, 1, "NOSIGNAL")
-    set(CURLOPT_PROTOCOLS_STR, "http,https", "PROTOCOLS_STR")
+    options.setCommon(
+      url: request.url, errorBuffer: errorBuffer, connectTimeout: limits.connectTimeout,
+      totalTimeout: limits.totalTimeout, lowSpeedLimit: limits.lowSpeedLimit,
+      lowSpeedTime: limits.lowSpeedTime)
     set(CURLOPT_FOLLOWLOCATION, 0, "FOLLOWLOCATION")
-    set(CURLOPT_PROXY, "", "PROXY")
-    set(CURLOPT_NOPROXY, "*", "NOPROXY")
-    set(CURLOPT_CONNECTTIMEOUT_MS, milliseconds(limits.connectTimeout), "CONNECTTIMEOUT_MS")
-    set(CURLOPT_TIMEOUT_MS, milliseconds(limits.totalTimeout), "TIMEOUT_MS")
-    set(CURLOPT_LOW_SPEED_LIMIT, limits.lowSpeedLimit, "LOW_SPEED_LIMIT")
-    set(CURLOPT_LOW_SPEED_TIME, max(1, Int(limits.lowSpeedTime.rounded(.up))), "LOW_SPEED_TIME")
     switch request.method {
     case "GET": set(CURLOPT_HTTPGET, 1, "HTTPGET")
     case "HEAD": set(CURLOPT_NOBODY, 1, "NOBODY")
@@ -188,9 +179,8 @@ private final class EasyHandle: @unchecked Sendable {
     check("WRITEDATA", halftone_curl_easy_setopt_pointer(easy, CURLOPT_WRITEDATA, context))
     check("HEADERFUNCTION", halftone_curl_easy_setopt_header_function(easy, onEndpointHeader))
     check("HEADERDATA", halftone_curl_easy_setopt_pointer(easy, CURLOPT_HEADERDATA, context))
-    if let failed {
-      throw FetchError(
-        kind: .internal, message: "libcurl refused \(failed)", url: request.url)
+    if let failure = options.failure {
+      throw FetchError(kind: .internal, message: "libcurl refused \(failure)", url: request.url)
     }
     let code = curl_easy_perform(easy)
     guard code == CURLE_OK else { throw failure(code, request) }

@@ -126,14 +126,6 @@ final class S3BlobWriter: BlobWriter, @unchecked Sendable {
   }
 
   private func check(adding count: Int) throws(StoreError) {
-    guard !finished else {
-      throw StoreError(kind: .internal, message: "blob writer used after commit or abandon")
-    }
-    guard byteCount + count <= backend.maxBlobBytes else {
-      throw StoreError(
-        kind: .storage,
-        message: "refused to store a blob of more than \(backend.maxBlobBytes) bytes "
-          + "(the cache's blob size limit)")
-    }
+    try BlobWriterChecks.accept(count, after: byteCount, limit: backend.maxBlobBytes, finished)
   }
 }

@@ -49,24 +49,20 @@ public final class S3Client: Sendable {
         method: method, host: location.hostHeader, path: path, query: query, headers: headers,
         payloadHash: payloadHash, date: Date())
       let request = EndpointRequest(method: method, url: url, headers: headers + signed, body: body)
-      var transient: String
       do {
         let response = try http.perform(request)
-        guard response.status >= 500 || response.status == 429 else { return response }
-        transient = "HTTP \(response.status) \(Self.errorCode(response) ?? "")"
-        if !retrying || attempt >= maxAttempts { return response }
+        let transient = response.status >= 500 || response.status == 429
+        if !transient || !retrying || attempt >= maxAttempts { return response }
       } catch {
-        transient = error.message
         guard retrying, attempt < maxAttempts, error.kind != .internal, error.kind != .tooLarge
         else {
           throw StoreError(
             kind: .storage,
-            message: "S3 \(method) \(describe(key)) failed: \(transient)"
+            message: "S3 \(method) \(describe(key)) failed: \(error.message)"
               + (attempt > 1 ? " (gave up after \(attempt) attempts)" : ""))
         }
       }
       let cap = min(5, retryBase * pow(2, Double(attempt - 1)))
-      _ = transient
       Thread.sleep(forTimeInterval: Double.random(in: cap / 2...cap))
     }
   }

@@ -66,7 +66,5 @@ public final class S3ReferenceBackend: ReferenceBackend {
       key, data, checksum: Array(SHA256.hash(data: data)), contentType: "application/json")
   }
 
-  static func hex(_ text: String) -> String {
-    SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
-  }
+  static func hex(_ text: String) -> String { HalftoneStore.Digest.of(Data(text.utf8)).hex }
 }

@@ -61,8 +61,8 @@ final class BufferingBlobWriter: BlobWriter, @unchecked Sendable {
 }
 
 /// The checks every writer makes before taking more bytes.
-enum BlobWriterChecks {
-  static func accept(
+public enum BlobWriterChecks {
+  public static func accept(
     _ count: Int, after written: Int, limit: Int, _ finished: Bool
   ) throws(StoreError) {
     guard !finished else {

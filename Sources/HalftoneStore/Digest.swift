@@ -30,7 +30,7 @@ public struct Digest: Hashable, Sendable, Codable, Comparable, CustomStringConve
   }
 
   /// The digest a finished (incremental) SHA-256 computation names.
-  init(_ hash: SHA256.Digest) { self.init(trustedHex: Self.hexString(hash)) }
+  public init(_ hash: SHA256.Digest) { self.init(trustedHex: Self.hexString(hash)) }
 
   /// The SHA-256 of `bytes`.
   public static func of(_ bytes: UnsafeRawBufferPointer) -> Digest {

@@ -67,8 +67,12 @@ public final class LocalCopyBlobBackend: BlobBackend {
     guard let reader = try remote.open(digest) else { return nil }
     guard reader.size <= maxCopyBytes else { return reader }
     defer { reader.close() }
-    guard let data = try remote.get(digest, maxBytes: maxCopyBytes) else { return nil }
-    guard Digest.of(data) == digest else {
+    var data = Data(count: reader.size)
+    let read = data.withUnsafeMutableBytes { raw in
+      Result { () throws(StoreError) in try reader.readFully(at: 0, into: raw) }
+    }
+    let count = try read.get()
+    guard count == data.count, Digest.of(data) == digest else {
       throw StoreError(
         kind: .storage,
         message: "blob \(digest.hex) in the store does not hash to its name (damaged there); "
