@@ -6,22 +6,6 @@ import XCTest
 
 /// `push` of a local cache, and a prefetch whose S3 server is killed half-way.
 final class S3PushAndFaultTests: XCTestCase {
-  private func writeRecords(
-    _ dir: TemporaryDirectory, origin: OriginServer, count: Int, delay: TimeInterval = 0
-  ) throws {
-    var lines: [String] = []
-    for i in 0..<count {
-      let path = "/photos/\(i).jpg"
-      origin.route(
-        path, .always(.ok(Fixtures.photoJPEG(width: 600 + i, height: 400)).delayed(by: delay)))
-      lines.append(
-        #"{"title":"Article \#(i)","images":[{"url":"\#(origin.url(path))?width=120","width":120,"height":90}]}"#
-      )
-    }
-    try Data(lines.joined(separator: "\n").utf8).write(
-      to: URL(fileURLWithPath: dir.path("records.jsonl")))
-  }
-
   private func json(_ text: String) throws -> [String: Any] {
     try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
   }
@@ -32,7 +16,8 @@ final class S3PushAndFaultTests: XCTestCase {
     defer { origin.stop() }
     let bucket = try S3TestBucket("push")
     let count = 4
-    try writeRecords(dir, origin: origin, count: count)
+    try writePhotoRecords(
+      dir, origin: origin, count: count, width: 600, height: 400, sizes: [(120, 90)])
     let local = try CLIRunner.run([
       "prefetch", dir.path("records.jsonl"), "--cache", dir.path("local"),
       "--allow-private-addresses", "--quiet",
@@ -77,7 +62,8 @@ final class S3PushAndFaultTests: XCTestCase {
     defer { origin.stop() }
     let bucket = try S3TestBucket("killed", server: server)
     let count = 30
-    try writeRecords(dir, origin: origin, count: count, delay: 0.2)
+    try writePhotoRecords(
+      dir, origin: origin, count: count, width: 600, height: 400, delay: 0.2, sizes: [(120, 90)])
     let arguments = [
       "prefetch", dir.path("records.jsonl"), "--cache", dir.path("index"),
       "--allow-private-addresses", "--quiet", "--concurrency", "3", "--json",

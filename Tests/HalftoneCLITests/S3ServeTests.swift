@@ -38,16 +38,7 @@ final class S3ServeTests: XCTestCase {
     let dir = try TemporaryDirectory()
     let origin = try OriginServer()
     defer { origin.stop() }
-    var lines: [String] = []
-    for i in 0..<3 {
-      let path = "/photos/\(i).jpg"
-      origin.route(path, .always(.ok(Fixtures.photoJPEG(width: 640 + i, height: 480))))
-      lines.append(
-        #"{"title":"A\#(i)","images":[{"url":"\#(origin.url(path))?width=120","width":120,"height":90}]}"#
-      )
-    }
-    try Data(lines.joined(separator: "\n").utf8).write(
-      to: URL(fileURLWithPath: dir.path("records.jsonl")))
+    try writePhotoRecords(dir, origin: origin, count: 3, sizes: [(120, 90)])
     let prefetch = try CLIRunner.run(
       [
         "prefetch", dir.path("records.jsonl"), "--cache", dir.path("writer"),

@@ -7,19 +7,6 @@ import XCTest
 /// `prefetch` and `verify` with `--store s3://…` against a real S3 server (SeaweedFS on
 /// loopback), as processes.
 final class S3StoreCommandTests: XCTestCase {
-  private func writeRecords(_ dir: TemporaryDirectory, origin: OriginServer, count: Int) throws {
-    var lines: [String] = []
-    for i in 0..<count {
-      let path = "/photos/\(i).jpg"
-      origin.route(path, .always(.ok(Fixtures.photoJPEG(width: 640 + i, height: 480))))
-      lines.append(
-        #"{"title":"Article \#(i)","images":[{"url":"\#(origin.url(path))?width=160","width":160,"height":120}]}"#
-      )
-    }
-    try Data(lines.joined(separator: "\n").utf8).write(
-      to: URL(fileURLWithPath: dir.path("records.jsonl")))
-  }
-
   private func blobs(_ bucket: S3TestBucket) throws -> [ObjectInfo] {
     try bucket.client.list(prefix: bucket.location.key("blobs/"))
   }
@@ -30,7 +17,7 @@ final class S3StoreCommandTests: XCTestCase {
     defer { origin.stop() }
     let bucket = try S3TestBucket("prefetch")
     let count = 5
-    try writeRecords(dir, origin: origin, count: count)
+    try writePhotoRecords(dir, origin: origin, count: count)
     let prefetch = [
       "prefetch", dir.path("records.jsonl"), "--cache", dir.path("index"),
       "--allow-private-addresses", "--quiet", "--json",
@@ -73,7 +60,7 @@ final class S3StoreCommandTests: XCTestCase {
     let origin = try OriginServer()
     defer { origin.stop() }
     let bucket = try S3TestBucket("corrupt")
-    try writeRecords(dir, origin: origin, count: 2)
+    try writePhotoRecords(dir, origin: origin, count: 2)
     let first = try CLIRunner.run(
       [
         "prefetch", dir.path("records.jsonl"), "--cache", dir.path("index"),
@@ -98,7 +85,7 @@ final class S3StoreCommandTests: XCTestCase {
     let origin = try OriginServer()
     defer { origin.stop() }
     let bucket = try S3TestBucket("access")
-    try writeRecords(dir, origin: origin, count: 2)
+    try writePhotoRecords(dir, origin: origin, count: 2)
     let prefetch = [
       "prefetch", dir.path("records.jsonl"), "--cache", dir.path("index"),
       "--allow-private-addresses", "--quiet",
@@ -141,19 +128,9 @@ final class S3ShardedPrefetchTests: XCTestCase {
     defer { origin.stop() }
     let bucket = try S3TestBucket("shards")
     let masters = 8
-    var lines: [String] = []
-    for i in 0..<masters {
-      let path = "/photos/\(i).jpg"
-      origin.route(path, .always(.ok(Fixtures.photoJPEG(width: 700 + i, height: 500))))
-      // Two references to each master (different declared sizes): one shard must take both.
-      for (width, height) in [(160, 120), (90, 90)] {
-        lines.append(
-          #"{"title":"A\#(i)","images":[{"url":"\#(origin.url(path))?width=\#(width)","width":\#(width),"height":\#(height)}]}"#
-        )
-      }
-    }
-    try Data(lines.joined(separator: "\n").utf8).write(
-      to: URL(fileURLWithPath: dir.path("records.jsonl")))
+    // Two references to each master (different declared sizes): one shard must take both.
+    try writePhotoRecords(
+      dir, origin: origin, count: masters, width: 700, height: 500, sizes: [(160, 120), (90, 90)])
     func prefetch(_ index: String, _ extra: [String]) -> Process {
       CLIRunner.start(
         [
