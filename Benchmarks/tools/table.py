@@ -26,6 +26,9 @@ SECTIONS = {
     "fetch": "fetch + thumbnail",
     "fetch-throttled": f"fetch + thumbnail, origin at {machine.get('throttle', '?')}/s a connection",
     "serve": "serve blobs (wrk -c 64)",
+    "store-prefetch": "fetch + thumbnail into an S3 bucket",
+    "store-shards": "fetch + thumbnail into an S3 bucket, sharded",
+    "store-serve": "serve blobs from an S3 bucket (wrk -c 64)",
 }
 
 
@@ -119,6 +122,18 @@ if serve_h and serve_n:
     errors = (serve_h.get("errors") or 0) + (serve_n.get("errors") or 0)
     goal("serving req/s ≥ 0.7× nginx, zero errors", serve_h, serve_n, 0.7, errors == 0,
          f", {errors} errors")
+bucket, local = halftone("store-prefetch", cores), find("store-prefetch", "Halftone, local cache", cores)
+if bucket and local:
+    rss = bucket.get("rss_mb") or 0
+    goal("prefetch into the bucket ≥ 0.85× into the local cache, peak RSS ≤ 300 MB", bucket, local,
+         0.85, 0 < rss <= 300, f", {rss:.0f} MB")
+goal("2 sharded prefetches on 2 cores ≥ 1.7× 1 process on 1 core", halftone("store-shards", 2),
+     find("store-shards", "Halftone, 1 process", 1), 1.7)
+served = find("store-serve", "Halftone, local cache", cores)
+goal("serve --store after warm-up ≥ 0.9× serving the local cache", halftone("store-serve", cores),
+     served, 0.9)
+goal("serve --store with nothing local ≥ 0.3× serving the local cache",
+     find("store-serve", "Halftone, bucket only", cores), served, 0.3)
 if goals:
     print()
     print("| goal | Halftone ÷ peer | met |")

@@ -75,12 +75,10 @@ public final class ImagePipeline: Sendable {
     }
   }
 
-  /// Throws when the index cannot answer a query (`/healthz`).
-  public func checkIndex() async throws(StoreError) {
+  /// Throws when the index or the blob store cannot answer (`/healthz`).
+  public func checkHealth() async throws(StoreError) {
     let cache = self.cache
-    _ = try await readIndex { () throws(StoreError) in
-      try cache.originalStatus(forURL: "halftone:healthz")
-    }
+    try await readIndex { () throws(StoreError) in try cache.checkHealth() }
   }
 
   /// The lookup rules, synchronous: for the callers already on a store thread.

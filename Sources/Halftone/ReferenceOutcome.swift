@@ -56,6 +56,8 @@ public struct PrefetchSummary: Codable, Sendable {
   public var thumbnailBytes = 0
   /// Wall-clock duration of the run.
   public var seconds = 0.0
+  /// With a shared store: requests sent to it, by HTTP method (absent without one).
+  public var storeRequests: [String: Int]?
 
   public init() {}
 
@@ -75,6 +77,7 @@ public struct PrefetchSummary: Codable, Sendable {
     case references, ok, failed, skipped, failures
     case thumbnailBytes = "thumbnail_bytes"
     case seconds
+    case storeRequests = "store_requests"
   }
 }
 

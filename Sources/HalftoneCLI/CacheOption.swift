@@ -40,26 +40,28 @@ struct CacheOption: ParsableArguments {
         + "lately, least recently used evicted (e.g. 2G; 0 for none).", valueName: "SIZE"))
   var localCacheSize = "1G"
 
+  /// The grace period a maintenance command was given, else its default: 10 minutes locally,
+  /// a day on a shared store (a writer there may be another machine, uploading a large blob
+  /// over a slow link, or with a clock that is a little off).
+  func grace(_ option: String?) throws -> TimeInterval {
+    guard let option else { return storeSetting == nil ? 10 * 60 : 24 * 60 * 60 }
+    guard let seconds = Quantities.seconds(option, allowingZero: true) else {
+      throw CommandFailure.usage("--grace: expected an age like 10m or 1h, got '\(option)'")
+    }
+    return seconds
+  }
+
   var root: URL {
     Cache.defaultRoot(option: path, environment: ProcessInfo.processInfo.environment)
   }
 
   /// Opens the cache; with a store, first checks that the bucket answers to the credentials
   /// (a wrong key or a missing bucket fails here, exit status 2, before any work).
-  ///
-  /// `unsupportedWithStore` names a command (or flag) that cannot work on a bucket yet: it is
-  /// refused with a store rather than run with the wrong meaning.
-  func open(unsupportedWithStore: String? = nil, keepingLocalCopies: Bool = false) throws -> Cache {
-    if let command = unsupportedWithStore, storeSetting != nil {
-      throw CommandFailure.usage(
-        "\(command) does not work with --store yet: "
-          + "it removes blobs that the local index does not name, and other machines may "
-          + "share the bucket with indexes of their own")
-    }
+  func open(keepingLocalCopies: Bool = false) throws -> Cache {
     var options = CacheOptions()
     if let backend = try storeBackend() {
       options.backend = backend
-      options.references = S3ReferenceBackend(client: backend.client)
+      options.references = S3ReferenceBackend(client: backend.client, blobs: backend)
       if keepingLocalCopies {
         guard let budget = localCacheSize == "0" ? 0 : Quantities.bytes(localCacheSize) else {
           throw CommandFailure.usage(

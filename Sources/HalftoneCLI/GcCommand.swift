@@ -14,6 +14,12 @@ struct GcCommand: AsyncParsableCommand {
       thumbnail goes before any original unless --no-thumbnails-first. Removing an original
       drops its index rows and its thumbnails. Blobs written less than --grace ago are never
       removed (another process may be using them), so the limit can stay exceeded until they age.
+
+      With --store, the bucket's reference documents (every machine's) are the references:
+      --max-age removes documents not written for longer than AGE (and thumbnail documents of an
+      original no document names any more), then blobs no document names and multipart uploads
+      left behind go, once older than the grace period (default 1d there). --max-size is refused:
+      one machine cannot know what the others still need (see the README for lifecycle rules).
       """
   )
 
@@ -30,9 +36,9 @@ struct GcCommand: AsyncParsableCommand {
 
   @Option(
     help: ArgumentHelp(
-      "Never remove blobs written more recently than this (e.g. 10m); 0: a hard limit now, "
-        + "safe only while no other process writes to the cache."))
-  var grace = "10m"
+      "Never remove blobs written more recently than this (e.g. 10m; default 10m, 1d with "
+        + "--store); 0: a hard limit now, safe only while nothing else writes to the cache."))
+  var grace: String?
 
   @Flag(help: "Print one JSON object instead of text.")
   var json = false
@@ -54,13 +60,17 @@ struct GcCommand: AsyncParsableCommand {
       }
       maxAgeSeconds = seconds
     }
-    guard maxBytes != nil || maxAgeSeconds != nil else {
+    let shared = cacheOption.storeSetting != nil
+    if shared, maxBytes != nil {
+      throw CommandFailure.usage(
+        "--max-size cannot be kept on a shared store (one machine cannot know what the others "
+          + "still need): use --max-age AGE, or the bucket's lifecycle rules (see the README)")
+    }
+    guard shared || maxBytes != nil || maxAgeSeconds != nil else {
       throw CommandFailure.usage("give --max-size SIZE and/or --max-age AGE")
     }
-    guard let graceSeconds = Quantities.seconds(grace, allowingZero: true) else {
-      throw CommandFailure.usage("--grace: expected an age like 10m or 1h, got '\(grace)'")
-    }
-    let cache = try cacheOption.open(unsupportedWithStore: "gc")
+    let graceSeconds = try cacheOption.grace(grace)
+    let cache = try cacheOption.open()
     let report = try cache.gc(
       maxBytes: maxBytes, maxAge: maxAgeSeconds, thumbnailsFirst: thumbnailsFirst,
       grace: graceSeconds)
@@ -85,6 +95,9 @@ struct GcCommand: AsyncParsableCommand {
       "staging      \(tally(report.removedStaging)) leftovers removed",
       "index rows   \(report.removedOriginalRows) urls, \(report.removedThumbnailRows) thumbnails dropped",
     ]
+    if report.removedSharedReferences > 0 {
+      lines.append("shared refs  \(report.removedSharedReferences) removed")
+    }
     if report.protectedByGrace.count > 0 {
       lines.append("kept         \(tally(report.protectedByGrace)) written within the grace period")
     }

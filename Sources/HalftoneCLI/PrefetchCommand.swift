@@ -3,6 +3,7 @@ import Foundation
 import Halftone
 import HalftoneFetch
 import HalftoneRecords
+import HalftoneS3
 import HalftoneStore
 
 /// `halftone prefetch`: the main job. Fetches every image of an archive's records, keeps the
@@ -119,10 +120,13 @@ struct PrefetchCommand: AsyncParsableCommand {
       records.contains("-") || options.shard != nil
       ? nil : RecordStream.countReferences(paths: records)
     var progress = ProgressPrinter(total: total, mode: quiet ? .off : .automatic)
-    let summary = await prefetcher.run(RecordStream(paths: records)) { outcome in
+    var summary = await prefetcher.run(RecordStream(paths: records)) { outcome in
       reportWriter?.write(outcome)
       progress.record(outcome)
     }
+    summary.storeRequests =
+      (cache.options.references as? S3ReferenceBackend)?.client
+      .requestCounts
     progress.finish()
     try reportWriter?.close()
 
@@ -182,6 +186,14 @@ extension PrefetchSummary {
     ]
     for (kind, count) in failures.sorted(by: { $0.key < $1.key }) {
       lines.append("  \(kind): \(count)")
+    }
+    if let storeRequests {
+      let total = storeRequests.values.reduce(0, +)
+      let each = storeRequests.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }
+      lines.append(
+        "store: \(total) requests (\(each.joined(separator: ", ")))"
+          + (references > 0
+            ? String(format: ", %.1f per reference", Double(total) / Double(references)) : ""))
     }
     lines.append("cache: \(cacheRoot)")
     return lines.joined(separator: "\n") + "\n"

@@ -12,6 +12,9 @@ struct VerifyCommand: AsyncParsableCommand {
       their index rows dropped, so they are never served and are fetched again. With --repair,
       rows whose blob is gone, blobs no row names and leftovers in tmp/ are removed too, except
       those younger than the grace period (another process may be writing them).
+      With --store, the bucket's blobs are re-hashed and its reference documents (every
+      machine's) count as rows: documents whose blob is gone, documents that are not references,
+      blobs no document names and multipart uploads left behind are what --repair removes.
       Exit status 1 when a problem was found (even if it was repaired).
       """
   )
@@ -21,9 +24,9 @@ struct VerifyCommand: AsyncParsableCommand {
 
   @Option(
     help: ArgumentHelp(
-      "Leave blobs and staging files younger than this alone (e.g. 10m, 1h); 0: none, "
-        + "safe only while no other process writes to the cache."))
-  var grace = "10m"
+      "Leave blobs and staging files younger than this alone (e.g. 10m, 1h; default 10m, 1d "
+        + "with --store); 0: none, safe only while nothing else writes to the cache."))
+  var grace: String?
 
   @Flag(help: "Print one JSON object instead of text.")
   var json = false
@@ -31,10 +34,8 @@ struct VerifyCommand: AsyncParsableCommand {
   @OptionGroup var cacheOption: CacheOption
 
   func run() async throws {
-    guard let graceSeconds = Quantities.seconds(grace, allowingZero: true) else {
-      throw CommandFailure.usage("--grace: expected an age like 10m or 1h, got '\(grace)'")
-    }
-    let cache = try cacheOption.open(unsupportedWithStore: repair ? "verify --repair" : nil)
+    let graceSeconds = try cacheOption.grace(grace)
+    let cache = try cacheOption.open()
     let report = try cache.verify(repair: repair, grace: graceSeconds)
     if json {
       printJSON(VerifyOutput(report: report, clean: report.isClean, problems: report.problemCount))
@@ -48,6 +49,9 @@ struct VerifyCommand: AsyncParsableCommand {
     var lines = [
       "checked     \(report.checked.count) blobs (\(Quantities.describe(bytes: report.checked.bytes)))"
     ]
+    if report.checkedReferences > 0 {
+      lines.append("checked     \(report.checkedReferences) shared references")
+    }
     let fixed = report.repaired ? "removed" : "remove with --repair"
     for digest in report.corrupt { lines.append("corrupt     \(digest.hex) (quarantined)") }
     for url in report.danglingURLs { lines.append("no blob     \(url) (\(fixed))") }
@@ -56,7 +60,8 @@ struct VerifyCommand: AsyncParsableCommand {
     }
     for digest in report.orphans { lines.append("unreferenced \(digest.hex) (\(fixed))") }
     for message in report.unreadable { lines.append("unreadable  \(message)") }
-    for name in report.leftovers { lines.append("leftover    tmp/\(name) (\(fixed))") }
+    for message in report.invalidReferences { lines.append("bad ref     \(message) (\(fixed))") }
+    for label in report.leftoverLabels { lines.append("leftover    \(label) (\(fixed))") }
     if report.recentOrphans + report.recentLeftovers > 0 {
       lines.append(
         "in flight   \(report.recentOrphans) new blobs and \(report.recentLeftovers) staging "

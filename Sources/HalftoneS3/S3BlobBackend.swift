@@ -1,4 +1,5 @@
 import Foundation
+import HalftoneCore
 import HalftoneStore
 
 /// Blobs as objects of an S3-compatible bucket: `PREFIX/blobs/sha256/<first 2 hex>/<64 hex>`,
@@ -16,6 +17,11 @@ import HalftoneStore
 ///   has no conditional DELETE, so a `put` landing between the two is lost. `gc` on a shared store
 ///   relies on its grace period being far longer than that window.
 /// - `put` of a present blob refreshes `Last-Modified` with a copy onto itself, one request more.
+///
+/// A blob this backend stored or refreshed less than `recentWindow` ago is known present without
+/// asking (`info`, `open`): recording a reference right after storing its blob costs no HEAD.
+/// Safe because the put made its `Last-Modified` new, and `gc` on a shared store leaves blobs
+/// younger than its grace period (a day by default, far longer than the window) alone.
 public final class S3BlobBackend: BlobBackend {
   public let client: S3Client
   /// Blobs larger than this are uploaded in parts.
@@ -25,6 +31,12 @@ public final class S3BlobBackend: BlobBackend {
   public let maxBlobBytes: Int
   /// Where writers stage streamed blobs before uploading them (a local directory).
   let stagingPath: String
+  /// How long a blob stored here is taken as present without a HEAD.
+  public static let recentWindow: TimeInterval = 10 * 60
+  /// Blobs stored or refreshed lately (at most `recentLimit`), with their size and when, and
+  /// whether this process created them (they were not in the bucket before).
+  private let recent = Locked([HalftoneStore.Digest: (entry: BlobEntry, created: Bool)]())
+  static let recentLimit = 16_384
 
   public init(
     client: S3Client, stagingDirectory: URL, maxBlobBytes: Int = 512 << 20,
@@ -65,9 +77,54 @@ public final class S3BlobBackend: BlobBackend {
     }
     let key = blobKey(digest)
     let created = try client.put(key, data, checksum: digest.bytes, createOnly: true)
-    if created { return .stored }
-    try client.copy(key, to: key)  // refreshes Last-Modified: gc's grace protects the reuse
-    return .alreadyPresent
+    if !created {
+      try client.copy(key, to: key)  // refreshes Last-Modified: gc's grace protects the reuse
+    }
+    noteStored(digest, bytes: data.count, created: created)
+    return created ? .stored : .alreadyPresent
+  }
+
+  /// Remembers that `digest` is in the bucket with a fresh `Last-Modified` (see `recentWindow`).
+  func noteStored(_ digest: HalftoneStore.Digest, bytes: Int, created: Bool) {
+    let now = Date()
+    recent.withLock { recent in
+      if recent.count >= Self.recentLimit {
+        let cutoff = now.addingTimeInterval(-Self.recentWindow)
+        recent = recent.filter { $0.value.entry.modified > cutoff }
+        if recent.count >= Self.recentLimit { recent.removeAll(keepingCapacity: true) }
+      }
+      recent[digest] = (BlobEntry(digest: digest, bytes: bytes, modified: now), created)
+    }
+  }
+
+  /// The entry of a blob stored here within `recentWindow`, else `nil` (ask the bucket).
+  private func recentlyStored(_ digest: HalftoneStore.Digest) -> BlobEntry? {
+    recentRecord(digest)?.entry
+  }
+
+  /// Whether this process put `digest` into the bucket first, within `recentWindow`: nothing
+  /// made from it (a thumbnail) can have been shared before, by any machine, except in the same
+  /// moments by one that fetched the same bytes (and then both make the same thumbnail).
+  public func createdRecently(_ digest: HalftoneStore.Digest) -> Bool {
+    recentRecord(digest)?.created ?? false
+  }
+
+  private func recentRecord(
+    _ digest: HalftoneStore.Digest
+  ) -> (entry: BlobEntry, created: Bool)? {
+    let cutoff = Date().addingTimeInterval(-Self.recentWindow)
+    return recent.withLock { recent in
+      guard let record = recent[digest] else { return nil }
+      guard record.entry.modified > cutoff else {
+        recent[digest] = nil
+        return nil
+      }
+      return record
+    }
+  }
+
+  private func forget(_ digest: HalftoneStore.Digest) {
+    recent.withLock { $0[digest] = nil }
   }
 
   public func makeWriter() throws(StoreError) -> any BlobWriter {
@@ -76,11 +133,15 @@ public final class S3BlobBackend: BlobBackend {
 
   public func open(_ digest: Digest) throws(StoreError) -> (any BlobReader)? {
     let key = blobKey(digest)
+    if let entry = recentlyStored(digest) {
+      return S3BlobReader(client: client, key: key, size: entry.bytes)
+    }
     guard let info = try client.head(key) else { return nil }
     return S3BlobReader(client: client, key: key, size: info.bytes)
   }
 
   public func info(_ digest: Digest) throws(StoreError) -> BlobEntry? {
+    if let entry = recentlyStored(digest) { return entry }
     guard let info = try client.head(blobKey(digest)) else { return nil }
     return BlobEntry(digest: digest, bytes: info.bytes, modified: info.modified)
   }
@@ -97,12 +158,14 @@ public final class S3BlobBackend: BlobBackend {
   public func remove(_ digest: Digest, ifUnmodifiedSince cutoff: Date) throws(StoreError) -> Bool {
     let key = blobKey(digest)
     guard let info = try client.head(key), info.modified <= cutoff else { return false }
+    forget(digest)
     try client.delete(key)
     return true
   }
 
   public func quarantine(_ digest: Digest) throws(StoreError) -> Bool {
     let key = blobKey(digest)
+    forget(digest)
     guard try client.head(key) != nil else { return false }
     try client.copy(key, to: quarantineKey(digest))
     try client.delete(key)
@@ -121,7 +184,9 @@ public final class S3BlobBackend: BlobBackend {
   public func leftovers() throws(StoreError) -> [LeftoverEntry] {
     try client.listMultipartUploads(prefix: blobPrefix).map { upload in
       LeftoverEntry(
-        name: "upload \(upload.uploadID) \(upload.key)", bytes: 0, modified: upload.initiated)
+        name: "upload \(upload.uploadID) \(upload.key)",
+        label: "multipart upload of \(client.describe(upload.key)) begun \(upload.initiated)",
+        bytes: 0, modified: upload.initiated)
     }
   }
 

@@ -68,17 +68,19 @@ final class S3BlobWriter: BlobWriter, @unchecked Sendable {
       }
       _ = try backend.put(data, as: digest)
     } else {
-      try uploadInParts(digest)
+      let created = try uploadInParts(digest)
+      backend.noteStored(digest, bytes: byteCount, created: created)
     }
     return digest
   }
 
-  private func uploadInParts(_ digest: HalftoneStore.Digest) throws(StoreError) {
+  /// Uploads the staging file in parts; `false` when the blob was in the bucket already.
+  private func uploadInParts(_ digest: HalftoneStore.Digest) throws(StoreError) -> Bool {
     let client = backend.client
     let key = backend.blobKey(digest)
     if try client.head(key) != nil {
       try client.copy(key, to: key)  // present: refresh, as `put` does
-      return
+      return false
     }
     let upload = try client.createMultipartUpload(key)
     do throws(StoreError) {
@@ -107,7 +109,9 @@ final class S3BlobWriter: BlobWriter, @unchecked Sendable {
       {
         try client.abortMultipartUpload(key, uploadID: upload)
         try client.copy(key, to: key)
+        return false
       }
+      return true
     } catch {
       try? client.abortMultipartUpload(key, uploadID: upload)
       throw error

@@ -1,4 +1,5 @@
 import Foundation
+import HalftoneCore
 import HalftoneFetch
 import HalftoneStore
 
@@ -12,6 +13,8 @@ public final class S3Client: Sendable {
   public let location: S3Location
   private let signer: SigV4
   private let http: EndpointClient
+  /// Requests sent (each attempt counts), by method.
+  private let sent = Locked([String: Int]())
   /// Attempts per request (1 = no retry).
   public let maxAttempts: Int
   private let retryBase: TimeInterval
@@ -49,6 +52,7 @@ public final class S3Client: Sendable {
         method: method, host: location.hostHeader, path: path, query: query, headers: headers,
         payloadHash: payloadHash, date: Date())
       let request = EndpointRequest(method: method, url: url, headers: headers + signed, body: body)
+      sent.withLock { $0[method, default: 0] += 1 }
       do {
         let response = try http.perform(request)
         let transient = response.status >= 500 || response.status == 429
@@ -66,6 +70,10 @@ public final class S3Client: Sendable {
       Thread.sleep(forTimeInterval: Double.random(in: cap / 2...cap))
     }
   }
+
+  /// Requests sent to the endpoint so far (every attempt of a retried one), by HTTP method:
+  /// what a run cost the bucket.
+  public var requestCounts: [String: Int] { sent.withLock { $0 } }
 
   /// `s3://bucket/key` for messages.
   func describe(_ key: String?) -> String {

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import HalftoneCore
 import HalftoneStore
 
 /// References shared through the bucket, as small JSON objects:
@@ -9,12 +10,29 @@ import HalftoneStore
 ///
 /// Written with a plain PUT: two machines recording the same reference write the same facts,
 /// and the last one wins.
+///
+/// Requests saved, since every one counts when a run makes millions: a document found missing
+/// is taken as missing for `missWindow` (one reference looks its URL up more than once; saving
+/// the document ends it), and a thumbnail of an original that `blobs` created moments ago is
+/// known missing without asking (no machine had that original before). The cost: a document
+/// another machine writes within the window is not seen here until it ends (at worst the same
+/// work is done twice, with the same result).
 public final class S3ReferenceBackend: ReferenceBackend {
   public let client: S3Client
+  /// The blob store beside these references, when it is this process's (see above).
+  let blobs: S3BlobBackend?
   /// Largest reference document read (they are a few hundred bytes).
   static let maxDocumentBytes = 64 << 10
+  /// How long a document found missing is taken as missing.
+  public static let missWindow: TimeInterval = 30
+  static let missLimit = 16_384
+  /// Documents found missing lately, by key, with when.
+  private let misses = Locked([String: Date]())
 
-  public init(client: S3Client) { self.client = client }
+  public init(client: S3Client, blobs: S3BlobBackend? = nil) {
+    self.client = client
+    self.blobs = blobs
+  }
 
   func originalKey(_ url: String) -> String {
     client.location.key("refs/originals/\(Self.hex(url)).json")
@@ -35,7 +53,30 @@ public final class S3ReferenceBackend: ReferenceBackend {
   public func thumbnail(
     original: HalftoneStore.Digest, specKey: String
   ) throws(StoreError) -> ThumbnailReference? {
-    try load(thumbnailKey(original, specKey), as: ThumbnailReference.self)
+    if blobs?.createdRecently(original) == true { return nil }
+    return try load(thumbnailKey(original, specKey), as: ThumbnailReference.self)
+  }
+
+  private func recentlyMissing(_ key: String) -> Bool {
+    let cutoff = Date().addingTimeInterval(-Self.missWindow)
+    return misses.withLock { misses in
+      guard let seen = misses[key] else { return false }
+      if seen > cutoff { return true }
+      misses[key] = nil
+      return false
+    }
+  }
+
+  private func noteMissing(_ key: String) {
+    let now = Date()
+    misses.withLock { misses in
+      if misses.count >= Self.missLimit {
+        let cutoff = now.addingTimeInterval(-Self.missWindow)
+        misses = misses.filter { $0.value > cutoff }
+        if misses.count >= Self.missLimit { misses.removeAll(keepingCapacity: true) }
+      }
+      misses[key] = now
+    }
   }
 
   public func save(_ thumbnail: ThumbnailReference) throws(StoreError) {
@@ -43,7 +84,17 @@ public final class S3ReferenceBackend: ReferenceBackend {
   }
 
   private func load<T: Decodable>(_ key: String, as type: T.Type) throws(StoreError) -> T? {
-    guard let data = try client.get(key) else { return nil }
+    if recentlyMissing(key) { return nil }
+    guard let data = try client.get(key) else {
+      noteMissing(key)
+      return nil
+    }
+    return try decode(data, at: key, as: type)
+  }
+
+  private func decode<T: Decodable>(
+    _ data: Data, at key: String, as type: T.Type
+  ) throws(StoreError) -> T {
     guard data.count <= Self.maxDocumentBytes else {
       throw StoreError(
         kind: .storage,
@@ -57,6 +108,62 @@ public final class S3ReferenceBackend: ReferenceBackend {
     }
   }
 
+  /// Lists `PREFIX/refs/` and reads every document, several at a time.
+  public func enumerate() throws(StoreError) -> [SharedReferenceEntry] {
+    let objects = try client.list(prefix: client.location.key("refs/"))
+    let read = blockingParallelMap(objects, threads: Self.readThreads) { object in
+      Result { () throws(StoreError) in try self.entry(object) }
+    }
+    var entries: [SharedReferenceEntry] = []
+    for result in read {
+      if let entry = try result.get() { entries.append(entry) }
+    }
+    return entries
+  }
+
+  /// Documents read at once by `enumerate()`.
+  static let readThreads = 8
+
+  /// The document at `object`, checked against its name; `nil` when it was removed meanwhile.
+  /// A transport error throws (the document may be fine); only a document that was read and is
+  /// wrong is `invalid`, which `verify --repair` removes.
+  private func entry(_ object: ObjectInfo) throws(StoreError) -> SharedReferenceEntry? {
+    let key = object.key
+    func invalid(_ reason: String) -> SharedReferenceEntry {
+      SharedReferenceEntry(name: key, modified: object.modified, content: .invalid(reason))
+    }
+    let isOriginal = key.hasPrefix(client.location.key("refs/originals/"))
+    guard isOriginal || key.hasPrefix(client.location.key("refs/thumbnails/")) else {
+      return invalid("not the name of a reference document")
+    }
+    guard object.bytes <= Self.maxDocumentBytes else {
+      return invalid("\(object.bytes) bytes, over the \(Self.maxDocumentBytes)-byte limit")
+    }
+    guard let data = try client.get(key) else { return nil }
+    do throws(StoreError) {
+      if isOriginal {
+        let reference = try decode(data, at: key, as: OriginalReference.self)
+        guard originalKey(reference.url) == key else {
+          return invalid("names the URL \(reference.url), whose document has another name")
+        }
+        return SharedReferenceEntry(
+          name: key, modified: object.modified, content: .original(reference))
+      }
+      let reference = try decode(data, at: key, as: ThumbnailReference.self)
+      guard thumbnailKey(reference.original, reference.specKey) == key else {
+        return invalid("names spec key \(reference.specKey), whose document has another name")
+      }
+      return SharedReferenceEntry(
+        name: key, modified: object.modified, content: .thumbnail(reference))
+    } catch {
+      return invalid(error.message)
+    }
+  }
+
+  public func remove(_ entry: SharedReferenceEntry) throws(StoreError) {
+    try client.delete(entry.name)
+  }
+
   private func store<T: Encodable>(_ value: T, at key: String) throws(StoreError) {
     let data: Data
     do { data = try HalftoneJSON.encoder().encode(value) } catch {
@@ -64,6 +171,7 @@ public final class S3ReferenceBackend: ReferenceBackend {
     }
     try client.put(
       key, data, checksum: Array(SHA256.hash(data: data)), contentType: "application/json")
+    misses.withLock { $0[key] = nil }
   }
 
   static func hex(_ text: String) -> String { HalftoneStore.Digest.of(Data(text.utf8)).hex }

@@ -118,14 +118,14 @@ struct HalftoneResponder: HTTPResponder {
     return response
   }
 
-  /// 200 "ok" when the index answers a query; 503 otherwise.
+  /// 200 "ok" when the index and the blob store answer; 503 otherwise.
   private func health(includeBody: Bool) async throws(APIError) -> Response {
     do {
-      try await pipeline.checkIndex()
+      try await pipeline.checkHealth()
     } catch {
       throw APIError(
         .serviceUnavailable, kind: error.kind.rawValue,
-        message: "the cache index cannot be read: \(error.message)")
+        message: "the cache cannot be read: \(error.message)")
     }
     return text("ok\n", contentType: "text/plain; charset=utf-8", includeBody: includeBody)
   }

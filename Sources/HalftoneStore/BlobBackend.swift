@@ -147,11 +147,14 @@ public struct BlobEntry: Sendable, Hashable {
 public struct LeftoverEntry: Sendable, Hashable {
   /// The backend's name for it (a file name inside its staging area).
   public var name: String
+  /// Where a user finds it (`tmp/<name>`, a multipart upload of a key).
+  public var label: String
   public var bytes: Int
   public var modified: Date
 
-  public init(name: String, bytes: Int, modified: Date) {
+  public init(name: String, label: String? = nil, bytes: Int, modified: Date) {
     self.name = name
+    self.label = label ?? name
     self.bytes = bytes
     self.modified = modified
   }

@@ -156,6 +156,16 @@ public final class Cache: Sendable {
     return try backend.quarantine(digest)
   }
 
+  /// Throws when the index cannot answer a query, or the blob store a lookup (a bucket that
+  /// is down): what `/healthz` reports. Asks the store for a blob no one stores, so no cached
+  /// answer stands in for the store's own.
+  public func checkHealth() throws(StoreError) {
+    _ = try index.read { db in
+      try Row.fetchOne(db, sql: "SELECT 1 FROM originals WHERE url = ?", arguments: ["halftone:"])
+    }
+    _ = try backend.info(Digest.of(Data("halftone health probe".utf8)))
+  }
+
   // MARK: Sources (URL → original)
 
   /// Records that `url` served the original `original` (already stored with `putBlob`).

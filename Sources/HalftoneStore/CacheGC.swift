@@ -19,6 +19,8 @@ public struct GCReport: Sendable, Codable, Hashable {
   public var removedStaging = ByteTally()
   public var removedOriginalRows = 0
   public var removedThumbnailRows = 0
+  /// Documents removed from a shared store's references (0 on a local cache).
+  public var removedSharedReferences = 0
   /// Blobs that would have been removed but are younger than the grace period.
   public var protectedByGrace = ByteTally()
   /// Whether the blobs now fit in `maxBytes` (always true without a size limit). False only when
@@ -39,6 +41,7 @@ public struct GCReport: Sendable, Codable, Hashable {
     case removedStaging = "removed_staging"
     case removedOriginalRows = "removed_original_rows"
     case removedThumbnailRows = "removed_thumbnail_rows"
+    case removedSharedReferences = "removed_shared_references"
     case protectedByGrace = "protected_by_grace"
     case withinLimit = "within_limit"
   }
@@ -61,10 +64,23 @@ extension Cache {
   /// a concurrent reuse of the blob is never lost. The limit is therefore hard except for blobs
   /// inside the grace period (reported in `protectedByGrace`, with `withinLimit` false).
   /// Sizes are `st_size` sums; the index file is not counted.
+  ///
+  /// On a cache with a shared store (`options.references`), see `sharedGC`: only `maxAge`
+  /// applies, and a size limit is refused (`invalidArgument`), since one machine cannot decide
+  /// what the others still need.
   public func gc(
     maxBytes: Int?, maxAge: TimeInterval? = nil, thumbnailsFirst: Bool = true,
     grace: TimeInterval? = nil
   ) throws(StoreError) -> GCReport {
+    if let references = options.references {
+      guard maxBytes == nil else {
+        throw StoreError(
+          kind: .storage,
+          message: "a size limit cannot be kept on a shared store (one machine cannot know what "
+            + "the others still need): use --max-age, or the bucket's lifecycle rules")
+      }
+      return try sharedGC(references: references, maxAge: maxAge, grace: grace ?? options.grace)
+    }
     let time = now
     let cutoff = time.addingTimeInterval(-(grace ?? options.grace))
     let refs = try loadReferences()

@@ -15,8 +15,15 @@ public struct VerifyReport: Sendable, Codable, Hashable {
   public var danglingThumbnails: [ThumbnailKey] = []
   /// Blobs no row names, older than the grace period.
   public var orphans: [Digest] = []
-  /// Staging files older than the grace period (remains of killed writers).
+  /// Staging older than the grace period (remains of killed writers), by the backend's name.
   public var leftovers: [String] = []
+  /// Where each of `leftovers` is, for people (`tmp/<name>`, a multipart upload of a key).
+  public var leftoverLabels: [String] = []
+  /// Shared reference documents read (0 without a shared store).
+  public var checkedReferences = 0
+  /// Shared documents that are not reference documents (`name: reason`); removed by repair
+  /// (a prefetch writes a good one again).
+  public var invalidReferences: [String] = []
   /// Blobs that could not be read (I/O error, over the size limit), with the error. Never
   /// removed: the cause may be passing.
   public var unreadable: [String] = []
@@ -30,7 +37,7 @@ public struct VerifyReport: Sendable, Codable, Hashable {
   /// Number of problems found (corrupt blobs, dangling rows, old orphans and leftovers).
   public var problemCount: Int {
     corrupt.count + danglingURLs.count + danglingThumbnails.count + orphans.count
-      + leftovers.count + unreadable.count
+      + leftovers.count + unreadable.count + invalidReferences.count
   }
 
   /// No problems found.
@@ -42,6 +49,9 @@ public struct VerifyReport: Sendable, Codable, Hashable {
     case danglingThumbnails = "dangling_thumbnails"
     case recentOrphans = "recent_orphans"
     case recentLeftovers = "recent_leftovers"
+    case checkedReferences = "checked_references"
+    case leftoverLabels = "leftover_labels"
+    case invalidReferences = "invalid_references"
   }
 }
 
@@ -52,12 +62,22 @@ extension Cache {
   /// them would be wrong, and quarantine keeps the bytes for inspection. With `repair`, dangling
   /// rows are deleted, and orphan blobs and staging files older than `grace` (default
   /// `options.grace`) are removed; younger ones may belong to a concurrent writer and are left.
+  ///
+  /// With a shared store, its reference documents count as rows: a blob any machine named is
+  /// not an orphan, a document whose blob is gone is dangling (removed by repair, like a row),
+  /// and a document that is not a reference is removed by repair.
   public func verify(repair: Bool, grace: TimeInterval? = nil) throws(StoreError) -> VerifyReport {
     let cutoff = now.addingTimeInterval(-(grace ?? options.grace))
     // Rows first, then blobs: a blob written after this snapshot is young, so it can look like
     // an orphan but is protected by the grace period.
     let refs = try loadReferences()
     var report = VerifyReport()
+    report.checkedReferences = refs.sharedCount
+    for entry in refs.invalidShared {
+      guard case .invalid(let reason) = entry.content else { continue }
+      report.invalidReferences.append("\(entry.name): \(reason)")
+      if repair { try options.references?.remove(entry) }
+    }
     var present: [Digest: BlobEntry] = [:]
 
     for entry in try backend.enumerate() {
@@ -85,13 +105,19 @@ extension Cache {
     for (digest, urls) in refs.originals where present[digest] == nil && !corrupt.contains(digest) {
       guard try !self.present(digest) else { continue }
       report.danglingURLs.append(contentsOf: urls)
-      if repair { try deleteOriginalRows(urls, digest: digest) }
+      if repair {
+        try deleteOriginalRows(urls, digest: digest)
+        try removeShared(refs.sharedByTarget[digest], target: digest)
+      }
     }
     for (thumbnail, keys) in refs.thumbnails
     where present[thumbnail] == nil && !corrupt.contains(thumbnail) {
       guard try !self.present(thumbnail) else { continue }
       report.danglingThumbnails.append(contentsOf: keys)
-      if repair { try deleteThumbnailRows(keys, thumbnail: thumbnail) }
+      if repair {
+        try deleteThumbnailRows(keys, thumbnail: thumbnail)
+        try removeShared(refs.sharedByTarget[thumbnail], target: thumbnail)
+      }
     }
 
     for (digest, entry) in present where refs.role(of: digest) == .unreferenced {
@@ -110,12 +136,13 @@ extension Cache {
       }
     }
 
-    for leftover in try backend.leftovers() {
+    for leftover in try backend.leftovers().sorted(by: { $0.name < $1.name }) {
       guard leftover.modified <= cutoff else {
         report.recentLeftovers += 1
         continue
       }
       report.leftovers.append(leftover.name)
+      report.leftoverLabels.append(leftover.label)
       if repair { try backend.removeLeftover(leftover) }
     }
 
@@ -124,8 +151,17 @@ extension Cache {
     report.danglingURLs.sort()
     report.danglingThumbnails.sort { ($0.original, $0.specKey) < ($1.original, $1.specKey) }
     report.orphans.sort()
-    report.leftovers.sort()
+    report.invalidReferences.sort()
     return report
+  }
+
+  /// Removes shared documents naming `target` if its blob is still missing (a writer on another
+  /// machine may have stored it again since the listing).
+  private func removeShared(
+    _ entries: [SharedReferenceEntry]?, target: Digest
+  ) throws(StoreError) {
+    guard let entries, let shared = options.references, try !present(target) else { return }
+    for entry in entries { try shared.remove(entry) }
   }
 
   /// Drops original rows and thumbnail rows that name a quarantined blob. Variants made from it

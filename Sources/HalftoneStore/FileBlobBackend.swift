@@ -424,7 +424,9 @@ public final class FileBlobBackend: BlobBackend {
       let path = "\(tmpPath)/\(name)"
       guard let status = try POSIX.status(path), status.isRegularFile, !Self.isBeingWritten(path)
       else { continue }
-      entries.append(LeftoverEntry(name: name, bytes: status.bytes, modified: status.modified))
+      entries.append(
+        LeftoverEntry(
+          name: name, label: "tmp/\(name)", bytes: status.bytes, modified: status.modified))
     }
     return entries
   }

@@ -61,6 +61,12 @@ struct IndexReferences {
   var originalRows = 0
   var failedRows = 0
   var thumbnailRows = 0
+  /// Shared reference documents merged in, by the blob each names.
+  var sharedByTarget: [Digest: [SharedReferenceEntry]] = [:]
+  /// Shared documents that are not references (see `SharedReferenceEntry.Content.invalid`).
+  var invalidShared: [SharedReferenceEntry] = []
+  /// Shared documents merged in.
+  var sharedCount = 0
 
   func role(of digest: Digest) -> BlobRole {
     if originals[digest] != nil || thumbnailOriginals.contains(digest) { return .original }
@@ -98,11 +104,43 @@ struct IndexReferences {
     }
     return refs
   }
+
+  /// Adds the references a shared store holds, so that a blob only another machine named is
+  /// not taken for garbage. A URL or thumbnail row the local index has already is counted once.
+  mutating func merge(_ shared: [SharedReferenceEntry]) {
+    for entry in shared {
+      sharedCount += 1
+      switch entry.content {
+      case .original(let reference):
+        if !(originals[reference.original]?.contains(reference.url) ?? false) {
+          originals[reference.original, default: []].append(reference.url)
+          originalRows += 1
+        }
+        if let format = reference.format { originalFormats[reference.original] = format.rawValue }
+        sharedByTarget[reference.original, default: []].append(entry)
+      case .thumbnail(let reference):
+        let key = ThumbnailKey(original: reference.original, specKey: reference.specKey)
+        if !(thumbnails[reference.thumbnail]?.contains(key) ?? false) {
+          thumbnails[reference.thumbnail, default: []].append(key)
+          thumbnailRows += 1
+        }
+        thumbnailOriginals.insert(reference.original)
+        thumbnailFormats[reference.thumbnail] = reference.format.rawValue
+        sharedByTarget[reference.thumbnail, default: []].append(entry)
+      case .invalid:
+        invalidShared.append(entry)
+      }
+    }
+  }
 }
 
 extension Cache {
+  /// Every reference: the local index's rows, then the shared store's documents (when the
+  /// cache has one: one listing and one read per document).
   func loadReferences() throws(StoreError) -> IndexReferences {
-    try index.read { db in try IndexReferences.load(db) }
+    var refs = try index.read { db in try IndexReferences.load(db) }
+    if let shared = options.references { refs.merge(try shared.enumerate()) }
+    return refs
   }
 
   /// Whether any row names `digest`, checked now (not from a snapshot).

@@ -13,6 +13,10 @@ public protocol ReferenceBackend: Sendable {
   func save(_ original: OriginalReference) throws(StoreError)
   func thumbnail(original: Digest, specKey: String) throws(StoreError) -> ThumbnailReference?
   func save(_ thumbnail: ThumbnailReference) throws(StoreError)
+  /// Every reference document, read (for `verify` and `gc`: one listing, then one read each).
+  func enumerate() throws(StoreError) -> [SharedReferenceEntry]
+  /// Removes one document found by `enumerate()`; removing an absent one is not an error.
+  func remove(_ entry: SharedReferenceEntry) throws(StoreError)
 }
 
 /// A URL's original, as shared (`refs/originals/<sha256 of the URL>.json`).
@@ -52,5 +56,38 @@ public struct ThumbnailReference: Sendable, Hashable, Codable {
     case original, thumbnail, width, height, format, bytes
     case specKey = "spec_key"
     case createdAt = "created_at"
+  }
+}
+
+/// One shared reference as listed for `verify` and `gc`: its name in the store, when it was
+/// last written, and the reference (or why its document could not be read).
+public struct SharedReferenceEntry: Sendable, Hashable {
+  /// The store's name for the document (an object key).
+  public var name: String
+  /// When the document was last written (by a prefetch, a render or `push`).
+  public var modified: Date
+  public var content: Content
+
+  public enum Content: Sendable, Hashable {
+    case original(OriginalReference)
+    case thumbnail(ThumbnailReference)
+    /// Not a reference document of this name (not JSON, too large, or naming another URL or
+    /// key than its name says), with the reason.
+    case invalid(String)
+  }
+
+  public init(name: String, modified: Date, content: Content) {
+    self.name = name
+    self.modified = modified
+    self.content = content
+  }
+
+  /// The blob the reference maps to (the original of a URL, the thumbnail of a key).
+  public var target: Digest? {
+    switch content {
+    case .original(let reference): reference.original
+    case .thumbnail(let reference): reference.thumbnail
+    case .invalid: nil
+    }
   }
 }

@@ -1,15 +1,17 @@
 import Foundation
 import HalftoneTestSupport
 
-/// Writes `records.jsonl` in `dir`: `count` JPEG photos served by `origin` at `/photos/<i>.jpg`
-/// (`width + i` × `height` pixels, each answer `delay` late), each referenced once per declared
-/// size in `sizes` (as `?width=W`, a CDN query whose master is the query-less URL).
+/// Writes `file` (`records.jsonl`) in `dir`: `count` JPEG photos served by `origin` at
+/// `/photos/<i>.jpg` for i from `first` (`width + i` × `height` pixels, each answer `delay`
+/// late), each referenced once per declared size in `sizes` (as `?width=W`, a CDN query whose
+/// master is the query-less URL).
 func writePhotoRecords(
-  _ dir: TemporaryDirectory, origin: OriginServer, count: Int, width: Int = 640,
-  height: Int = 480, delay: TimeInterval = 0, sizes: [(width: Int, height: Int)] = [(160, 120)]
+  _ dir: TemporaryDirectory, origin: OriginServer, count: Int, first: Int = 0, width: Int = 640,
+  height: Int = 480, delay: TimeInterval = 0, sizes: [(width: Int, height: Int)] = [(160, 120)],
+  file: String = "records.jsonl"
 ) throws {
   var lines: [String] = []
-  for i in 0..<count {
+  for i in first..<(first + count) {
     let path = "/photos/\(i).jpg"
     var answer = OriginResponse.ok(Fixtures.photoJPEG(width: width + i, height: height))
     if delay > 0 { answer = answer.delayed(by: delay) }
@@ -21,5 +23,5 @@ func writePhotoRecords(
     }
   }
   try Data(lines.joined(separator: "\n").utf8).write(
-    to: URL(fileURLWithPath: dir.path("records.jsonl")))
+    to: URL(fileURLWithPath: dir.path(file)))
 }

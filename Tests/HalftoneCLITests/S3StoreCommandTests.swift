@@ -26,6 +26,11 @@ final class S3StoreCommandTests: XCTestCase {
     XCTAssertEqual(first.status, 0, first.stderr)
     let summary = try JSONSerialization.jsonObject(with: Data(first.stdout.utf8)) as? [String: Any]
     XCTAssertEqual(summary?["ok"] as? Int, count, first.stdout)
+    // Per new reference: one read-through miss per lookup, a PUT per blob and per reference
+    // document, and no HEAD (a blob stored by this process is known present).
+    let firstRequests = try XCTUnwrap(summary?["store_requests"] as? [String: Int], first.stdout)
+    XCTAssertEqual(firstRequests["PUT"], 4 * count, first.stdout)
+    XCTAssertNil(firstRequests["HEAD"], first.stdout)
 
     // Every original and thumbnail is an object named by its SHA-256; nothing in the local folder.
     let stored = try blobs(bucket)
@@ -47,6 +52,9 @@ final class S3StoreCommandTests: XCTestCase {
     let requests = origin.totalRequestCount
     let second = try CLIRunner.run(prefetch, environment: bucket.environment)
     XCTAssertEqual(second.status, 0, second.stderr)
+    let secondSummary = try JSONSerialization.jsonObject(with: Data(second.stdout.utf8))
+    let secondRequests = (secondSummary as? [String: Any])?["store_requests"] as? [String: Int]
+    XCTAssertNil(secondRequests?["PUT"], "no upload: " + second.stdout)
     XCTAssertEqual(origin.totalRequestCount, requests)
     XCTAssertEqual(Set(try blobs(bucket)), Set(stored))
 
@@ -106,17 +114,11 @@ final class S3StoreCommandTests: XCTestCase {
     let badStore = try CLIRunner.run(prefetch + ["--store", "gs://bucket/x"])
     XCTAssertEqual(badStore.status, 2, badStore.stderr)
     XCTAssertTrue(badStore.stderr.contains("s3://BUCKET/PREFIX"), badStore.stderr)
+    let badSize = try CLIRunner.run(
+      prefetch + ["--local-cache-size", "lots"], environment: bucket.environment)
+    XCTAssertEqual(badSize.status, 2, badSize.stderr)
+    XCTAssertTrue(badSize.stderr.contains("--local-cache-size: expected a size"), badSize.stderr)
     XCTAssertEqual(origin.totalRequestCount, 0, "nothing fetched")
-
-    // What cannot work on a bucket yet is refused, not run with another meaning.
-    for arguments in [
-      ["gc", "--max-age", "30d"], ["verify", "--repair"],
-    ] {
-      let result = try CLIRunner.run(
-        arguments + ["--cache", dir.path("index")], environment: bucket.environment)
-      XCTAssertEqual(result.status, 2, "\(arguments): \(result.stderr)")
-      XCTAssertTrue(result.stderr.contains("does not work with --store yet"), result.stderr)
-    }
   }
 }
 
