@@ -25,8 +25,8 @@ extension ImagePipeline {
       // copy is what is damaged (not what the origin sends), it goes to quarantine, or the next
       // fetch's identical bytes would find its name taken and reuse it.
       try? await runStore {
-        try cache.recordFailure(url: original.url, kind: error.kind, message: error.message)
         _ = try cache.quarantineIfCorrupt(original.digest)
+        try cache.recordFailure(url: original.url, kind: error.kind, message: error.message)
       }
       throw error
     }

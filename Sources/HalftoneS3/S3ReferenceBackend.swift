@@ -4,8 +4,9 @@ import HalftoneCore
 import HalftoneStore
 
 /// References shared through the bucket, as small JSON objects:
-/// `PREFIX/refs/originals/<sha256 of the URL>.json` and
-/// `PREFIX/refs/thumbnails/<original>/<sha256 of the spec key>.json` (hashed, so any URL or key
+/// `PREFIX/refs/originals/<sha256 of the URL>.json`,
+/// `PREFIX/refs/thumbnails/<original>/<sha256 of the spec key>.json` and
+/// `PREFIX/refs/failures/<sha256 of the URL>.json` (hashed, so any URL or key
 /// makes a short, safe object name; the document repeats the URL or key, checked on read).
 ///
 /// Written with a plain PUT: two machines recording the same reference write the same facts,
@@ -55,6 +56,18 @@ public final class S3ReferenceBackend: ReferenceBackend {
   ) throws(StoreError) -> ThumbnailReference? {
     if blobs?.createdRecently(original) == true { return nil }
     return try load(thumbnailKey(original, specKey), as: ThumbnailReference.self)
+  }
+
+  func failureKey(_ url: String) -> String {
+    client.location.key("refs/failures/\(Self.hex(url)).json")
+  }
+
+  public func failure(forURL url: String) throws(StoreError) -> FailureReference? {
+    try load(failureKey(url), as: FailureReference.self)
+  }
+
+  public func save(_ failure: FailureReference) throws(StoreError) {
+    try store(failure, at: failureKey(failure.url))
   }
 
   private func recentlyMissing(_ key: String) -> Bool {
@@ -133,7 +146,8 @@ public final class S3ReferenceBackend: ReferenceBackend {
       SharedReferenceEntry(name: key, modified: object.modified, content: .invalid(reason))
     }
     let isOriginal = key.hasPrefix(client.location.key("refs/originals/"))
-    guard isOriginal || key.hasPrefix(client.location.key("refs/thumbnails/")) else {
+    let isFailure = key.hasPrefix(client.location.key("refs/failures/"))
+    guard isOriginal || isFailure || key.hasPrefix(client.location.key("refs/thumbnails/")) else {
       return invalid("not the name of a reference document")
     }
     guard object.bytes <= Self.maxDocumentBytes else {
@@ -141,6 +155,14 @@ public final class S3ReferenceBackend: ReferenceBackend {
     }
     guard let data = try client.get(key) else { return nil }
     do throws(StoreError) {
+      if isFailure {
+        let failure = try decode(data, at: key, as: FailureReference.self)
+        guard failureKey(failure.url) == key else {
+          return invalid("names the URL \(failure.url), whose document has another name")
+        }
+        return SharedReferenceEntry(
+          name: key, modified: object.modified, content: .failure(failure))
+      }
       if isOriginal {
         let reference = try decode(data, at: key, as: OriginalReference.self)
         guard originalKey(reference.url) == key else {

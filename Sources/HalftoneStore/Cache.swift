@@ -221,6 +221,18 @@ public final class Cache: Sendable {
     return true
   }
 
+  /// The shared failure of `url` (when it has no shared original), copied into the local index
+  /// without writing it back.
+  private func readThroughFailure(_ url: String) throws(StoreError) -> Bool {
+    guard let references = options.references, let failure = try references.failure(forURL: url),
+      failure.url == url
+    else { return false }
+    try insertFailure(
+      url: url, kind: failure.errorKind, message: failure.error,
+      at: failure.attemptedAt.timeIntervalSince1970)
+    return true
+  }
+
   /// Records that the origin confirmed the cached original is still current (HTTP 304).
   /// Returns `false` when the URL has no cached original to confirm.
   @discardableResult
@@ -246,6 +258,17 @@ public final class Cache: Sendable {
     try checkURL(url)
     let time = (date ?? now).timeIntervalSince1970
     let text = Self.truncated(message, toUTF8Bytes: options.maxErrorMessageBytes)
+    try insertFailure(url: url, kind: kind, message: text, at: time)
+    // Shared, so `lookup` and `/images` on another machine say why the image is missing.
+    try options.references?.save(
+      FailureReference(
+        url: url, errorKind: kind, error: text, attemptedAt: Date(timeIntervalSince1970: time)))
+  }
+
+  /// Writes a failed attempt into the local index, keeping any cached original.
+  private func insertFailure(
+    url: String, kind: ErrorKind, message: String, at time: TimeInterval
+  ) throws(StoreError) {
     try index.write { db in
       try db.execute(
         sql: """
@@ -255,7 +278,7 @@ public final class Cache: Sendable {
             last_status = 'failed', last_error_kind = excluded.last_error_kind,
             last_error = excluded.last_error
           """,
-        arguments: [url, time, kind.rawValue, text])
+        arguments: [url, time, kind.rawValue, message])
     }
   }
 
@@ -283,6 +306,7 @@ public final class Cache: Sendable {
     }
     var found = try lookUp()
     if found?.original == nil, try readThroughOriginal(url) { found = try lookUp() }
+    if found == nil, try readThroughFailure(url) { found = try lookUp() }
     guard var status = found else { return nil }
     if let original = status.original, try !present(original) { status.original = nil }
     return status

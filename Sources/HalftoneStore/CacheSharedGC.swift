@@ -6,7 +6,8 @@ extension Cache {
   /// local index is only a cache of them), and no machine can enforce a size limit on it.
   ///
   /// With `maxAge`, original documents not written for longer than that go first, and thumbnail
-  /// documents older than that or whose original no remaining document names; then every blob no
+  /// documents older than that or whose original no remaining document names, and failure
+  /// documents older than that or of a URL that has an original now; then every blob no
   /// remaining document names, and multipart uploads left behind, once older than the grace
   /// period. A writer on another machine stores (or, for a blob already present, refreshes) the
   /// blob before it writes the document naming it, so a blob it is about to name is younger than
@@ -20,10 +21,12 @@ extension Cache {
     report.maxAge = maxAge
     var originals: [SharedReferenceEntry] = []
     var thumbnails: [SharedReferenceEntry] = []
+    var failures: [SharedReferenceEntry] = []
     for entry in try references.enumerate() {
       switch entry.content {
       case .original: originals.append(entry)
       case .thumbnail: thumbnails.append(entry)
+      case .failure: failures.append(entry)
       case .invalid: continue  // names nothing; `verify` reports it
       }
     }
@@ -46,6 +49,19 @@ extension Cache {
       return true
     }
     if let failure { throw failure }
+    // A failure goes with age, or once the URL has an original again (its document says more).
+    let succeeded = Set(
+      originals.compactMap { entry -> String? in
+        guard case .original(let reference) = entry.content else { return nil }
+        return reference.url
+      })
+    for entry in failures {
+      guard case .failure(let reference) = entry.content else { continue }
+      let expired = oldest.map { entry.modified < $0 } ?? false
+      guard expired || succeeded.contains(reference.url) else { continue }
+      try references.remove(entry)
+      report.removedSharedReferences += 1
+    }
     var named: Set<Digest> = []
     for entry in originals { if let target = entry.target { named.insert(target) } }
     let namedOriginals = named

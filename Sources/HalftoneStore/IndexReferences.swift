@@ -127,6 +127,8 @@ struct IndexReferences {
         thumbnailOriginals.insert(reference.original)
         thumbnailFormats[reference.thumbnail] = reference.format.rawValue
         sharedByTarget[reference.thumbnail, default: []].append(entry)
+      case .failure:
+        continue  // names no blob
       case .invalid:
         invalidShared.append(entry)
       }

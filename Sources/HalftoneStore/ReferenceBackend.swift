@@ -13,6 +13,9 @@ public protocol ReferenceBackend: Sendable {
   func save(_ original: OriginalReference) throws(StoreError)
   func thumbnail(original: Digest, specKey: String) throws(StoreError) -> ThumbnailReference?
   func save(_ thumbnail: ThumbnailReference) throws(StoreError)
+  /// The last failure shared for `url`, consulted when no original is known for it.
+  func failure(forURL url: String) throws(StoreError) -> FailureReference?
+  func save(_ failure: FailureReference) throws(StoreError)
   /// Every reference document, read (for `verify` and `gc`: one listing, then one read each).
   func enumerate() throws(StoreError) -> [SharedReferenceEntry]
   /// Removes one document found by `enumerate()`; removing an absent one is not an error.
@@ -59,6 +62,29 @@ public struct ThumbnailReference: Sendable, Hashable, Codable {
   }
 }
 
+/// A URL's last failed fetch, as shared (`refs/failures/<sha256 of the URL>.json`), so that
+/// `lookup` and `/images` on every machine say why an image is missing. Superseded by the URL's
+/// original document when one is written later.
+public struct FailureReference: Sendable, Hashable, Codable {
+  public var url: String
+  public var errorKind: ErrorKind
+  public var error: String
+  public var attemptedAt: Date
+
+  public init(url: String, errorKind: ErrorKind, error: String, attemptedAt: Date) {
+    self.url = url
+    self.errorKind = errorKind
+    self.error = error
+    self.attemptedAt = attemptedAt
+  }
+
+  enum CodingKeys: String, CodingKey {
+    case url, error
+    case errorKind = "error_kind"
+    case attemptedAt = "attempted_at"
+  }
+}
+
 /// One shared reference as listed for `verify` and `gc`: its name in the store, when it was
 /// last written, and the reference (or why its document could not be read).
 public struct SharedReferenceEntry: Sendable, Hashable {
@@ -71,6 +97,7 @@ public struct SharedReferenceEntry: Sendable, Hashable {
   public enum Content: Sendable, Hashable {
     case original(OriginalReference)
     case thumbnail(ThumbnailReference)
+    case failure(FailureReference)
     /// Not a reference document of this name (not JSON, too large, or naming another URL or
     /// key than its name says), with the reason.
     case invalid(String)
@@ -87,7 +114,7 @@ public struct SharedReferenceEntry: Sendable, Hashable {
     switch content {
     case .original(let reference): reference.original
     case .thumbnail(let reference): reference.thumbnail
-    case .invalid: nil
+    case .failure, .invalid: nil
     }
   }
 }

@@ -171,4 +171,45 @@ final class S3MaintenanceTests: XCTestCase {
     XCTAssertEqual((counts["unreferenced"] as? [String: Any])?["count"] as? Int, 0, stats.stdout)
     XCTAssertEqual((counts["originals"] as? [String: Any])?["count"] as? Int, 4, stats.stdout)
   }
+
+  func testAFailureIsSharedWithEveryMachineUntilTheURLSucceeds() throws {
+    let dir = try TemporaryDirectory()
+    let origin = try OriginServer()
+    defer { origin.stop() }
+    let bucket = try S3TestBucket("failures")
+    origin.route(
+      "/gone.jpg", .sequence([.status(404), .ok(Fixtures.photoJPEG(width: 320, height: 240))]))
+    let url = origin.url("/gone.jpg")
+    try Data(#"{"title":"Gone","images":[{"url":"\#(url)","width":160,"height":120}]}"#.utf8)
+      .write(to: URL(fileURLWithPath: dir.path("gone.jsonl")))
+    let failed = try CLIRunner.run(
+      [
+        "prefetch", dir.path("gone.jsonl"), "--cache", dir.path("a"), "--allow-private-addresses",
+        "--quiet", "--json",
+      ], environment: bucket.environment)
+    XCTAssertEqual(failed.status, 1, failed.stdout)
+    XCTAssertEqual(try keys(bucket, "refs/failures/").count, 1)
+
+    // Another machine's lookup says why the image is missing.
+    let lookup = try CLIRunner.run(
+      ["lookup", url, "--json", "--cache", dir.path("b")], environment: bucket.environment)
+    XCTAssertEqual(lookup.status, 1, lookup.stdout + lookup.stderr)
+    let candidates = try XCTUnwrap(try json(lookup.stdout)["candidates"] as? [[String: Any]])
+    let candidate = try XCTUnwrap(candidates.first { $0["url"] as? String == url }, lookup.stdout)
+    XCTAssertEqual(candidate["last_status"] as? String, "failed", lookup.stdout)
+    XCTAssertEqual(candidate["last_error_kind"] as? String, "http_status", lookup.stdout)
+
+    // The URL works again: its original supersedes the failure, which gc then removes.
+    XCTAssertEqual(try prefetch(dir, "gone.jsonl", index: "a", bucket)["ok"] as? Int, 1)
+    let again = try CLIRunner.run(
+      ["lookup", url, "--json", "--cache", dir.path("c")], environment: bucket.environment)
+    XCTAssertEqual(again.status, 0, again.stdout + again.stderr)
+    let gc = try CLIRunner.run(
+      ["gc", "--cache", dir.path("c"), "--json"], environment: bucket.environment)
+    XCTAssertEqual(gc.status, 0, gc.stderr)
+    let report = try XCTUnwrap(try json(gc.stdout)["report"] as? [String: Any])
+    XCTAssertEqual(report["removed_shared_references"] as? Int, 1, gc.stdout)
+    XCTAssertEqual(try keys(bucket, "refs/failures/"), [])
+    XCTAssertEqual(try keys(bucket, "blobs/").count, 2, "the original and its thumbnail stay")
+  }
 }
