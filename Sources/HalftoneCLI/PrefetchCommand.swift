@@ -50,8 +50,9 @@ struct PrefetchCommand: AsyncParsableCommand {
   @Option(help: "Total time limit of one request in seconds (retries are separate).")
   var timeout: Double = 60
 
-  @Option(help: "Largest original accepted, in bytes (enforced while streaming).")
-  var maxBytes = 50_000_000
+  @Option(
+    help: "Largest original accepted, in bytes (enforced while streaming): 52428800 is 50 MiB.")
+  var maxBytes = FetchPolicy().maxBytes
 
   @Option(help: "Largest source accepted, in pixels (checked from the header, before decoding).")
   var maxPixels = 100_000_000

@@ -7,17 +7,21 @@ final class S3BlobReader: BlobReader {
   let client: S3Client
   let key: String
   let size: Int
+  /// Largest range one GET asks for: well under the endpoint's response limit (256 MiB), so a
+  /// blob up to the store's 512 MiB is read whole in a few requests.
+  let maxRangeBytes: Int
   var localPath: String? { nil }
 
-  init(client: S3Client, key: String, size: Int) {
+  init(client: S3Client, key: String, size: Int, maxRangeBytes: Int = 32 << 20) {
     self.client = client
     self.key = key
     self.size = size
+    self.maxRangeBytes = maxRangeBytes
   }
 
   func read(at offset: Int, into buffer: UnsafeMutableRawBufferPointer) throws(StoreError) -> Int {
     guard offset < size, buffer.count > 0 else { return 0 }
-    let last = min(size, offset + buffer.count) - 1
+    let last = min(size, offset + min(buffer.count, maxRangeBytes)) - 1
     guard let bytes = try client.get(key, range: offset...last) else {
       throw StoreError(
         kind: .storage,

@@ -68,7 +68,8 @@ struct ParameterBag {
     guard parameters.count <= Limits.maxParameters else {
       throw SpecError(
         kind: .invalidSpec, parameter: nil,
-        message: "\(parameters.count) query parameters; at most \(Limits.maxParameters) are read")
+        message:
+          "\(parameters.count) query parameters: a spec may have at most \(Limits.maxParameters)")
     }
     for parameter in parameters {
       if values[parameter.name] != nil {

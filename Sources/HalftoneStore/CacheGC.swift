@@ -49,8 +49,8 @@ public struct GCReport: Sendable, Codable, Hashable {
 
 extension Cache {
   /// Removes blobs until the cache holds at most `maxBytes` of blobs, and every blob unused for
-  /// longer than `maxAge`, plus blobs no row names and staging files older than the grace
-  /// period.
+  /// longer than `maxAge` (and the rows of URLs that failed and were last tried before then),
+  /// plus blobs no row names and staging files older than the grace period.
   ///
   /// Order: unreferenced blobs first, then least recently used (last `touch`, record or write)
   /// first; with `thumbnailsFirst` every thumbnail goes before any original, since a thumbnail
@@ -107,6 +107,14 @@ extension Cache {
       let oldest = time.addingTimeInterval(-maxAge)
       for entry in byLeastRecentUse where lastUsed(entry) < oldest {
         try run.remove(entry.digest)
+      }
+      // Rows of URLs that never gave an original and were last tried before AGE: otherwise
+      // every distinct failing URL would stay in the index for ever.
+      run.report.removedOriginalRows += try index.write { db -> Int in
+        try db.execute(
+          sql: "DELETE FROM originals WHERE original IS NULL AND last_attempt_at < ?",
+          arguments: [oldest.timeIntervalSince1970])
+        return db.changesCount
       }
     }
     if let maxBytes {

@@ -14,12 +14,29 @@ final class S3BlobBackendTests: XCTestCase {
     let digest = Digest.of(data)
     XCTAssertNil(try backend.info(digest))
     XCTAssertEqual(try backend.put(data, as: digest), .stored)
-    let first = try XCTUnwrap(try backend.info(digest))
+    XCTAssertEqual(try backend.info(digest)?.bytes, data.count)
+    // The bucket's own Last-Modified (`info` answers a blob stored just now from memory).
+    let key = backend.blobKey(digest)
+    let first = try XCTUnwrap(try bucket.client.head(key))
     XCTAssertEqual(first.bytes, data.count)
     Thread.sleep(forTimeInterval: 1.1)  // Last-Modified has one-second resolution
     XCTAssertEqual(try backend.put(data, as: digest), .alreadyPresent)
-    let refreshed = try XCTUnwrap(try backend.info(digest))
+    let refreshed = try XCTUnwrap(try bucket.client.head(key))
     XCTAssertGreaterThan(refreshed.modified, first.modified, "a reused blob's age is refreshed")
+    XCTAssertNil(
+      try S3BlobBackend(client: bucket.client, stagingDirectory: bucket.staging).info(
+        Digest.of(Data("never stored".utf8))), "no memory of it: the bucket is asked")
+
+    // A whole read goes in ranges no larger than the reader's limit.
+    let before = bucket.client.requestCounts["GET"] ?? 0
+    let ranged = S3BlobReader(
+      client: bucket.client, key: key, size: data.count, maxRangeBytes: 100_000)
+    var whole = [UInt8](repeating: 0, count: data.count)
+    XCTAssertEqual(
+      try whole.withUnsafeMutableBytes { try ranged.readFully(at: 0, into: $0) }, data.count)
+    XCTAssertEqual(Data(whole), data)
+    XCTAssertEqual(
+      (bucket.client.requestCounts["GET"] ?? 0) - before, 3, "300,000 bytes in 3 ranges")
 
     let reader = try XCTUnwrap(try backend.open(digest))
     XCTAssertEqual(reader.size, data.count)
@@ -36,7 +53,6 @@ final class S3BlobBackendTests: XCTestCase {
     XCTAssertThrowsError(try backend.get(digest, maxBytes: 1000))
 
     XCTAssertEqual(try backend.enumerate().map(\.digest), [digest])
-    let key = bucket.location.key("blobs/sha256/\(digest.shard)/\(digest.hex)")
     XCTAssertEqual(
       try bucket.client.head(key)?.bytes, data.count, "keys are PREFIX/blobs/sha256/ab/<hex>")
   }

@@ -121,6 +121,21 @@ final class GCTests: StoreTestCase {
     XCTAssertNotNil(try cache.original(forURL: "https://a/1"))
   }
 
+  func testMaxAgeForgetsURLsThatOnlyEverFailed() throws {
+    try cache.recordFailure(url: "https://a/old-404", kind: .httpStatus, message: "HTTP 404")
+    try addOriginal(0)
+    try cache.recordFailure(url: "https://a/0", kind: .timeout, message: "timed out")
+    clock.advance(10 * 86_400)
+    try cache.recordFailure(url: "https://a/new-404", kind: .httpStatus, message: "HTTP 404")
+    let report = try cache.gc(maxBytes: nil, maxAge: 20 * 86_400)
+    XCTAssertEqual(report.removedOriginalRows, 0, "nothing older than 20 days")
+    let aged = try cache.gc(maxBytes: nil, maxAge: 5 * 86_400)
+    XCTAssertNil(try cache.originalStatus(forURL: "https://a/old-404"), "forgotten")
+    XCTAssertNotNil(try cache.originalStatus(forURL: "https://a/new-404"), "tried since")
+    XCTAssertEqual(aged.removedOriginals.count, 1, "the original unused for 10 days")
+    XCTAssertNil(try cache.originalStatus(forURL: "https://a/0")?.original)
+  }
+
   func testUnreferencedBlobsGoFirst() throws {
     try addOriginal(0)
     clock.advance(60)
