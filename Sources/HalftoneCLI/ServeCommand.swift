@@ -22,10 +22,11 @@ struct ServeCommand: AsyncParsableCommand {
       store); those fetches refuse loopback and private addresses unless \
       --allow-private-addresses.
 
-      Every option can also come from the environment (the flag wins): HALFTONE_CACHE, \
-      HALFTONE_HOST, HALFTONE_PORT, HALFTONE_SIGNING_KEY_FILE, HALFTONE_ON_DEMAND=1, \
-      HALFTONE_ALLOW_PRIVATE_ADDRESSES=1, HALFTONE_QUEUE, HALFTONE_WORKERS, HALFTONE_DEADLINE, \
-      HALFTONE_MEMORY_CACHE_MB, HALFTONE_LOG_LEVEL.
+      These options can also come from the environment (the flag wins): HALFTONE_CACHE, \
+      HALFTONE_STORE, HALFTONE_HOST, HALFTONE_PORT, HALFTONE_SIGNING_KEY_FILE, \
+      HALFTONE_ON_DEMAND=1, HALFTONE_ALLOW_PRIVATE_ADDRESSES=1, HALFTONE_QUEUE, \
+      HALFTONE_WORKERS, HALFTONE_DEADLINE, HALFTONE_MEMORY_CACHE_MB, HALFTONE_LOG_LEVEL, \
+      HALFTONE_ACCESS_LOG, HALFTONE_FETCH; the bucket's from AWS_* as for every command.
       """
   )
 
