@@ -19,7 +19,8 @@ import HalftoneStore
 /// - `put` of a present blob refreshes `Last-Modified` with a copy onto itself, one request more.
 ///
 /// A blob this backend stored or refreshed less than `recentWindow` ago is known present without
-/// asking (`info`, `open`): recording a reference right after storing its blob costs no HEAD.
+/// asking (`info`, `open`, and `put` of it again, which then sends nothing): recording a
+/// reference right after storing its blob costs no HEAD.
 /// Safe because the put made its `Last-Modified` new, and `gc` on a shared store leaves blobs
 /// younger than its grace period (a day by default, far longer than the window) alone.
 public final class S3BlobBackend: BlobBackend {
@@ -75,6 +76,9 @@ public final class S3BlobBackend: BlobBackend {
         kind: .storage,
         message: "refused to store a blob of \(data.count) bytes: the limit is \(maxBlobBytes)")
     }
+    // Stored by this process moments ago (the same thumbnail made from another copy of a
+    // photo): present, and its Last-Modified is fresh already. No request.
+    if recentlyStored(digest) != nil { return .alreadyPresent }
     let key = blobKey(digest)
     let created = try client.put(key, data, checksum: digest.bytes, createOnly: true)
     if !created {
@@ -98,7 +102,7 @@ public final class S3BlobBackend: BlobBackend {
   }
 
   /// The entry of a blob stored here within `recentWindow`, else `nil` (ask the bucket).
-  private func recentlyStored(_ digest: HalftoneStore.Digest) -> BlobEntry? {
+  func recentlyStored(_ digest: HalftoneStore.Digest) -> BlobEntry? {
     recentRecord(digest)?.entry
   }
 

@@ -58,7 +58,9 @@ final class S3BlobWriter: BlobWriter, @unchecked Sendable {
     defer { removeStaging() }
     let digest = HalftoneStore.Digest(
       hex: hasher.finalize().map { String(format: "%02x", $0) }.joined())!
-    if byteCount <= backend.multipartThreshold {
+    if backend.recentlyStored(digest) != nil {
+      return digest  // stored by this process moments ago: nothing to send (see `put`)
+    } else if byteCount <= backend.multipartThreshold {
       let data: Data
       do {
         try file.seek(toOffset: 0)

@@ -20,7 +20,13 @@ final class S3BlobBackendTests: XCTestCase {
     let first = try XCTUnwrap(try bucket.client.head(key))
     XCTAssertEqual(first.bytes, data.count)
     Thread.sleep(forTimeInterval: 1.1)  // Last-Modified has one-second resolution
+    let requests = bucket.client.requestCounts.values.reduce(0, +)
     XCTAssertEqual(try backend.put(data, as: digest), .alreadyPresent)
+    XCTAssertEqual(
+      bucket.client.requestCounts.values.reduce(0, +), requests,
+      "stored by this backend moments ago: nothing sent")
+    // Another machine (another backend) reusing it refreshes the bucket's age of it.
+    XCTAssertEqual(try bucket.backend().put(data, as: digest), .alreadyPresent)
     let refreshed = try XCTUnwrap(try bucket.client.head(key))
     XCTAssertGreaterThan(refreshed.modified, first.modified, "a reused blob's age is refreshed")
     XCTAssertNil(
