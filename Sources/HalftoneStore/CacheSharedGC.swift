@@ -6,7 +6,8 @@ extension Cache {
   /// local index is only a cache of them), and no machine can enforce a size limit on it.
   ///
   /// With `maxAge`, original documents not written for longer than that go first, and thumbnail
-  /// documents older than that or whose original no remaining document names, and failure
+  /// documents older than that or (past the grace period) whose original no remaining document
+  /// names, and failure
   /// documents older than that or of a URL that has an original now; then every blob no
   /// remaining document names, and multipart uploads left behind, once older than the grace
   /// period. A writer on another machine stores (or, for a blob already present, refreshes) the
@@ -35,7 +36,8 @@ extension Cache {
     let oldest = maxAge.map { time.addingTimeInterval(-$0) }
     var failure: StoreError?
     originals.removeAll { entry in
-      guard let oldest, entry.modified < oldest, case .original(let reference) = entry.content
+      guard let oldest, entry.modified < oldest, case .original(let reference) = entry.content,
+        failure == nil
       else { return false }
       do throws(StoreError) {
         try references.remove(entry)
@@ -68,9 +70,10 @@ extension Cache {
     thumbnails.removeAll { entry in
       guard case .thumbnail(let reference) = entry.content else { return false }
       let expired = oldest.map { entry.modified < $0 } ?? false
-      guard expired || !namedOriginals.contains(reference.original), failure == nil else {
-        return false
-      }
+      // An orphan only once past the grace period: the listing may have passed `originals/`
+      // before another machine wrote the original's document, then listed its thumbnail's.
+      let orphan = !namedOriginals.contains(reference.original) && entry.modified <= cutoff
+      guard expired || orphan, failure == nil else { return false }
       do throws(StoreError) {
         try references.remove(entry)
         try dropThumbnailRow(original: reference.original, specKey: reference.specKey)
