@@ -154,31 +154,32 @@ public final class S3ReferenceBackend: ReferenceBackend {
       return invalid("\(object.bytes) bytes, over the \(Self.maxDocumentBytes)-byte limit")
     }
     guard let data = try client.get(key) else { return nil }
+    let content: SharedReferenceEntry.Content
     do throws(StoreError) {
       if isFailure {
-        let failure = try decode(data, at: key, as: FailureReference.self)
-        guard failureKey(failure.url) == key else {
-          return invalid("names the URL \(failure.url), whose document has another name")
-        }
-        return SharedReferenceEntry(
-          name: key, modified: object.modified, content: .failure(failure))
+        content = .failure(try decode(data, at: key, as: FailureReference.self))
+      } else if isOriginal {
+        content = .original(try decode(data, at: key, as: OriginalReference.self))
+      } else {
+        content = .thumbnail(try decode(data, at: key, as: ThumbnailReference.self))
       }
-      if isOriginal {
-        let reference = try decode(data, at: key, as: OriginalReference.self)
-        guard originalKey(reference.url) == key else {
-          return invalid("names the URL \(reference.url), whose document has another name")
-        }
-        return SharedReferenceEntry(
-          name: key, modified: object.modified, content: .original(reference))
-      }
-      let reference = try decode(data, at: key, as: ThumbnailReference.self)
-      guard thumbnailKey(reference.original, reference.specKey) == key else {
-        return invalid("names spec key \(reference.specKey), whose document has another name")
-      }
-      return SharedReferenceEntry(
-        name: key, modified: object.modified, content: .thumbnail(reference))
     } catch {
       return invalid(error.message)
+    }
+    let expected = documentKey(of: content)
+    guard expected == key else {
+      return invalid("its content belongs in \(expected.map(client.describe) ?? "no document")")
+    }
+    return SharedReferenceEntry(name: key, modified: object.modified, content: content)
+  }
+
+  /// Where a document with this content is stored.
+  private func documentKey(of content: SharedReferenceEntry.Content) -> String? {
+    switch content {
+    case .original(let reference): originalKey(reference.url)
+    case .thumbnail(let reference): thumbnailKey(reference.original, reference.specKey)
+    case .failure(let failure): failureKey(failure.url)
+    case .invalid: nil
     }
   }
 

@@ -163,8 +163,11 @@ public final class Cache: Sendable {
     _ = try index.read { db in
       try Row.fetchOne(db, sql: "SELECT 1 FROM originals WHERE url = ?", arguments: ["halftone:"])
     }
-    _ = try backend.info(Digest.of(Data("halftone health probe".utf8)))
+    _ = try backend.info(Self.healthProbe)
   }
+
+  /// A digest no blob has (the SHA-256 of a fixed phrase), for `checkHealth`.
+  private static let healthProbe = Digest.of(Data("halftone health probe".utf8))
 
   // MARK: Sources (URL → original)
 
