@@ -46,6 +46,11 @@ let package = Package(
     .target(name: "HalftoneImaging", dependencies: ["HalftoneCore", "HalftoneSpec", "CHalftone"]),
     .target(name: "HalftoneFetch", dependencies: ["HalftoneCore", "CHalftone"]),
     .target(
+      name: "HalftoneArchive",
+      dependencies: [
+        "HalftoneCore", "HalftoneFetch", .product(name: "Crypto", package: "swift-crypto"),
+      ]),
+    .target(
       name: "HalftoneS3",
       dependencies: [
         "HalftoneStore", "HalftoneFetch", .product(name: "Crypto", package: "swift-crypto"),
@@ -62,7 +67,7 @@ let package = Package(
       name: "Halftone",
       dependencies: [
         "HalftoneCore", "HalftoneRecords", "HalftoneSpec", "HalftoneImaging", "HalftoneFetch",
-        "HalftoneStore",
+        "HalftoneArchive", "HalftoneStore",
       ]
     ),
     .target(
@@ -95,6 +100,7 @@ let package = Package(
       name: "HalftoneTestSupport",
       dependencies: [
         "HalftoneImaging", "HalftoneStore", "HalftoneS3", "HalftoneCore", "CHalftoneTestShim",
+        .product(name: "Crypto", package: "swift-crypto"),
       ],
       path: "Tests/HalftoneTestSupport"
     ),
@@ -110,7 +116,13 @@ let package = Package(
     .testTarget(
       name: "HalftoneStoreTests", dependencies: ["HalftoneStore", "HalftoneTestSupport"]),
     .testTarget(name: "HalftoneS3Tests", dependencies: ["HalftoneS3", "HalftoneTestSupport"]),
-    .testTarget(name: "HalftoneTests", dependencies: ["Halftone", "HalftoneTestSupport"]),
+    .testTarget(
+      name: "HalftoneTests", dependencies: ["Halftone", "HalftoneArchive", "HalftoneTestSupport"]),
+    .testTarget(
+      name: "HalftoneArchiveTests",
+      dependencies: [
+        "HalftoneArchive", "HalftoneTestSupport", .product(name: "Crypto", package: "swift-crypto"),
+      ]),
     .testTarget(
       name: "HalftoneServerTests", dependencies: ["HalftoneServer", "HalftoneTestSupport"]),
     .testTarget(

@@ -136,6 +136,12 @@ public struct OriginalInfo: Codable, Sendable, Hashable {
   public var etag: String?
   public var lastModified: String?
   public var fetchedAt: Date?
+  /// `origin`, or `archive` when the bytes are a web archive's capture (the origin had lost
+  /// them): then `archive_url` is the replay they came from and `captured_at` its date, while
+  /// `url` stays the URL asked for.
+  public var source: String?
+  public var archiveURL: String?
+  public var capturedAt: Date?
 
   public init(digest: Digest, url: String?) {
     self.digest = digest
@@ -153,6 +159,14 @@ public struct OriginalInfo: Codable, Sendable, Hashable {
     etag = record.etag
     lastModified = record.lastModified
     fetchedAt = record.fetchedAt
+    setProvenance(record.archive)
+  }
+
+  /// `source`, `archive_url` and `captured_at` from where the bytes came from.
+  mutating func setProvenance(_ archive: ArchiveProvenance?) {
+    source = archive == nil ? "origin" : "archive"
+    archiveURL = archive?.archiveURL
+    capturedAt = archive?.capturedAt
   }
 
   enum CodingKeys: String, CodingKey {
@@ -160,6 +174,9 @@ public struct OriginalInfo: Codable, Sendable, Hashable {
     case contentType = "content_type"
     case lastModified = "last_modified"
     case fetchedAt = "fetched_at"
+    case source
+    case archiveURL = "archive_url"
+    case capturedAt = "captured_at"
   }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import HalftoneArchive
 import HalftoneCore
 import HalftoneFetch
 import HalftoneSpec
@@ -6,25 +7,56 @@ import HalftoneStore
 
 extension ImagePipeline {
   /// The original of `spec`: from the cache when present (revalidated with `refresh`), else
-  /// fetched from the candidates in order, going on to the next only when one answers 4xx.
-  func obtainOriginal(_ spec: ThumbnailSpec, refresh: Bool) async throws -> StoredOriginal {
+  /// fetched from the candidates in order, going on to the next when one is gone (4xx, no such
+  /// host, no connection, a body that is no image); when every one tried is gone for good
+  /// (`ArchiveRecovery.isGone`), recovered from the archives, if any are configured.
+  func obtainOriginal(
+    _ spec: ThumbnailSpec, refresh: Bool, published: Date?
+  ) async throws -> StoredOriginal {
     let candidates = candidates(for: spec)
-    for (index, candidate) in candidates.enumerated() {
-      do {
-        // One fetch per URL however many references share it: later callers wait for the first
-        // and then find it in the index.
-        var original = try await originals.run(candidate.url) {
-          try await self.loadOrFetch(candidate, refresh: refresh)
+    var failures: [FetchError] = []
+    if options.archiveOnly, archives != nil {
+      if let cached = try await cachedOriginal(candidates) { return cached }
+    } else {
+      for candidate in candidates {
+        do {
+          // One fetch per URL however many references share it: later callers wait for the
+          // first and then find it in the index.
+          var original = try await originals.run(candidate.url) {
+            try await self.loadOrFetch(candidate, refresh: refresh)
+          }
+          original.role = candidate.role
+          return original
+        } catch let error as FetchError {
+          failures.append(error)
+          let missing = error.kind == .httpStatus && (400..<500).contains(error.httpStatus ?? 0)
+          if !missing, !ArchiveRecovery.isGone(error) { throw error }
         }
-        original.role = candidate.role
-        return original
-      } catch let error as FetchError {
-        let isLast = index == candidates.count - 1
-        let missing = error.kind == .httpStatus && (400..<500).contains(error.httpStatus ?? 0)
-        if isLast || !missing { throw error }
       }
     }
-    throw PipelineError(kind: .internal, message: "no URL to fetch for \(spec.imageURL)")
+    guard archives != nil, failures.allSatisfy(ArchiveRecovery.isGone) else {
+      if let last = failures.last { throw last }
+      throw PipelineError(kind: .internal, message: "no URL to fetch for \(spec.imageURL)")
+    }
+    let origin = failures.last
+    return try await originals.run("archive \(candidates.map(\.url))") {
+      try await self.recoverFromArchives(
+        candidates, published: published, refresh: refresh, origin: origin)
+    }
+  }
+
+  /// The first candidate's usable original in the index (no request made).
+  private func cachedOriginal(_ candidates: [SourceCandidate]) async throws -> StoredOriginal? {
+    let cache = self.cache
+    for candidate in candidates {
+      let url = candidate.url
+      if let known = try await readIndex({ () throws(StoreError) in
+        try Self.usableOriginal(in: cache, url: url)
+      }) {
+        return StoredOriginal(known, candidate: candidate)
+      }
+    }
+    return nil
   }
 
   /// The original stored for `candidate`, else fetched now; failures are recorded in the index.
@@ -65,7 +97,7 @@ extension ImagePipeline {
     let url = candidate.url
     let request = FetchRequest(
       url: url, ifNoneMatch: known?.etag, ifModifiedSince: known?.lastModified)
-    let (cache, thumbnailer) = (self.cache, self.thumbnailer)
+    let cache = self.cache
     // The body streams into a staging file in the cache as it arrives: a download holds a few
     // buffers, not the image, however slow the origin. Not stored unless it all arrived and is
     // an image; `originals` makes sure one URL is fetched once at a time.
@@ -81,7 +113,20 @@ extension ImagePipeline {
       original.fetchedAt = fetchedAt
       return original
     }
-    let stored = try await runStore { () throws -> (Digest, Date) in
+    let stored = try await commitOriginal(writer, response, url: url, archive: nil)
+    // A reference waiting for a render slot holds only the digest; the render reads the blob
+    // back (from the page cache) once it has a slot.
+    return StoredOriginal(url: url, digest: stored.0, role: candidate.role, fetchedAt: stored.1)
+  }
+
+  /// Stores a downloaded original (its body in `writer`) under `url` and returns its digest and
+  /// fetch time.
+  func commitOriginal(
+    _ writer: any BlobWriter, _ response: FetchResponse, url: String,
+    archive: ArchiveProvenance?
+  ) async throws -> (Digest, Date) {
+    let (cache, thumbnailer) = (self.cache, self.thumbnailer)
+    return try await runStore { () throws -> (Digest, Date) in
       // The head holds the header of any ordinary image; one that does not fit in it (a TIFF's
       // directory at the end, huge APP segments) is read from the stored file instead.
       var header = try? thumbnailer.probe(response.body)
@@ -96,17 +141,14 @@ extension ImagePipeline {
         url: url, original: digest, format: response.format, bytes: response.bodyBytes,
         contentType: response.contentType, etag: response.etag,
         lastModified: response.lastModified, width: header?.width, height: header?.height,
-        fetchedAt: fetchedAt)
+        fetchedAt: fetchedAt, archive: archive)
       return (digest, fetchedAt)
     }
-    // A reference waiting for a render slot holds only the digest; the render reads the blob
-    // back (from the page cache) once it has a slot.
-    return StoredOriginal(url: url, digest: stored.0, role: candidate.role, fetchedAt: stored.1)
   }
 }
 
 /// Feeds a download into a blob writer.
-private final class BlobWriterSink: FetchBodySink {
+final class BlobWriterSink: FetchBodySink {
   let writer: any BlobWriter
   init(_ writer: any BlobWriter) { self.writer = writer }
   func restart() throws { try writer.restart() }

@@ -1,4 +1,5 @@
 import Foundation
+import HalftoneArchive
 import HalftoneCore
 import HalftoneFetch
 import HalftoneImaging
@@ -24,6 +25,8 @@ public final class ImagePipeline: Sendable {
   public let cache: Cache
   /// `nil` for a resolver that only looks up (`serve` without `--on-demand`, `lookup`).
   public let fetcher: Fetcher?
+  /// The web archives asked for an image its origin lost; `nil`: none (the default).
+  public let archives: ArchiveRecovery?
   public let options: PipelineOptions
   let thumbnailer: Thumbnailer
   let renders: WorkLimiter
@@ -35,9 +38,13 @@ public final class ImagePipeline: Sendable {
   let originals = Coalescer<String, StoredOriginal>()
   let thumbnails = Coalescer<String, ThumbnailRecord>()
 
-  public init(cache: Cache, fetcher: Fetcher?, options: PipelineOptions = PipelineOptions()) {
+  public init(
+    cache: Cache, fetcher: Fetcher?, archives: ArchiveRecovery? = nil,
+    options: PipelineOptions = PipelineOptions()
+  ) {
     self.cache = cache
     self.fetcher = fetcher
+    self.archives = archives
     self.options = options
     thumbnailer = Thumbnailer(maxPixels: options.maxPixels)
     renders = WorkLimiter(limit: max(1, options.thumbnailWorkers))
@@ -118,9 +125,10 @@ public final class ImagePipeline: Sendable {
   /// The stored thumbnail of `spec`: the cached answer, else made now (the original fetched if
   /// the cache has none, or revalidated with `refresh`). Throws the stage's typed error
   /// (`SpecError`, `FetchError`, `ImagingError`, `StoreError`, `PipelineError`), or
-  /// `CancellationError` when the calling task is cancelled.
+  /// `CancellationError` when the calling task is cancelled. `published` (the article's date)
+  /// chooses among an archive's captures when the origin has lost the image.
   public func thumbnail(
-    for spec: ThumbnailSpec, refresh: Bool = false
+    for spec: ThumbnailSpec, refresh: Bool = false, published: Date? = nil
   ) async throws -> ResolvedThumbnail {
     let key = spec.canonicalKey
     if !refresh, let cached = try await cachedThumbnail(for: spec, keys: [key]) {
@@ -128,13 +136,13 @@ public final class ImagePipeline: Sendable {
       try? await runStore { [cache] in try cache.touch(cached.thumbnail.thumbnail) }
       return cached
     }
-    let original = try await obtainOriginal(spec, refresh: refresh)
+    let original = try await obtainOriginal(spec, refresh: refresh, published: published)
     do {
       return try await thumbnail(of: original, spec: spec, key: key)
     } catch is OriginalVanished {
       // A concurrent `gc` removed the original while this reference waited for a render slot.
       // The index now misses it, so obtaining it again fetches it again (once).
-      let again = try await obtainOriginal(spec, refresh: false)
+      let again = try await obtainOriginal(spec, refresh: false, published: published)
       return try await thumbnail(of: again, spec: spec, key: key)
     }
   }

@@ -24,6 +24,12 @@ public struct PipelineOptions: Sendable {
   public var indexReaders = 8
   /// Sources with more pixels than this are refused from their header.
   public var maxPixels = 100_000_000
+  /// Skip the origin: originals come from the cache or the archives only (`--archive-only`,
+  /// for a re-run over a report's failures).
+  public var archiveOnly = false
+  /// An archive that had no capture of a URL is not asked about it again for this long
+  /// (`--archive-retry-after`), unless `refresh`.
+  public var archiveRetryAfter: TimeInterval = 30 * 86_400
 
   public init() {}
 }

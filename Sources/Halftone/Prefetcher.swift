@@ -1,4 +1,5 @@
 import Foundation
+import HalftoneArchive
 import HalftoneCore
 import HalftoneFetch
 import HalftoneRecords
@@ -21,10 +22,13 @@ public final class Prefetcher: Sendable {
     self.options = options
   }
 
-  /// A prefetcher over a resolver of its own for `cache` and `fetcher`.
-  public convenience init(cache: Cache, fetcher: Fetcher, options: PrefetchOptions) {
+  /// A prefetcher over a resolver of its own for `cache`, `fetcher` and `archives`.
+  public convenience init(
+    cache: Cache, fetcher: Fetcher, archives: ArchiveRecovery? = nil, options: PrefetchOptions
+  ) {
     self.init(
-      pipeline: ImagePipeline(cache: cache, fetcher: fetcher, options: options.pipeline),
+      pipeline: ImagePipeline(
+        cache: cache, fetcher: fetcher, archives: archives, options: options.pipeline),
       options: options)
   }
 
@@ -74,7 +78,9 @@ public final class Prefetcher: Sendable {
       let spec = try ThumbnailSpec.parse(
         url: reference.url, declaredWidth: reference.declaredWidth,
         declaredHeight: reference.declaredHeight)
-      let resolved = try await pipeline.thumbnail(for: spec, refresh: options.refresh)
+      let resolved = try await pipeline.thumbnail(
+        for: spec, refresh: options.refresh,
+        published: PublishedDate.parse(reference.article.publishedDateTime))
       outcome.fill(resolved, runStarted: runStarted)
     } catch {
       outcome.fail(error)

@@ -1,4 +1,5 @@
 import Foundation
+import HalftoneArchive
 import HalftoneCore
 import HalftoneRecords
 import HalftoneStore
@@ -26,6 +27,10 @@ public struct ReferenceOutcome: Codable, Sendable, Hashable {
   public var status: Status
   public var errorKind: ErrorKind?
   public var error: String?
+  /// When the archives were asked because the origin lost the image: the origin's failure,
+  /// beside the archives' (`error_kind` `not_archived`, `archive_unavailable`, `archive_mismatch`).
+  public var originErrorKind: ErrorKind?
+  public var originError: String?
   /// The original the thumbnail was made from, and the URL it was fetched from.
   public var original: OriginalInfo?
   /// The thumbnail.
@@ -38,7 +43,10 @@ public struct ReferenceOutcome: Codable, Sendable, Hashable {
   enum CodingKeys: String, CodingKey {
     case record, line, url, status
     case errorKind = "error_kind"
-    case error, original, thumbnail, title
+    case error
+    case originErrorKind = "origin_error_kind"
+    case originError = "origin_error"
+    case original, thumbnail, title
     case sourceURL = "source_url"
     case published
   }
@@ -109,6 +117,7 @@ extension ReferenceOutcome {
   mutating func fill(_ resolved: ResolvedThumbnail, runStarted: Date) {
     var original = OriginalInfo(digest: resolved.original.digest, url: resolved.original.url)
     original.fetchedAt = resolved.original.fetchedAt
+    original.setProvenance(resolved.original.archive)
     self.original = original
     thumbnail = ThumbnailInfo(resolved.thumbnail)
     let before =
@@ -121,6 +130,10 @@ extension ReferenceOutcome {
     if let known = error as? any HalftoneError {
       errorKind = known.kind
       self.error = known.message
+      if let origin = (error as? ArchiveError)?.origin {
+        originErrorKind = origin.kind
+        originError = origin.message
+      }
     } else {
       errorKind = .internal
       self.error = String(describing: error)

@@ -10,20 +10,27 @@ public struct StoredOriginal: Sendable, Hashable {
   public var role: SourceCandidate.Role
   /// When its bytes were fetched, or last confirmed unchanged by the origin.
   public var fetchedAt: Date
+  /// The web archive's capture the bytes are, when the origin had lost them.
+  public var archive: ArchiveProvenance?
 
   /// Fetched from the URL as written rather than the master.
   public var asWritten: Bool { role == .asWritten }
 
-  init(url: String, digest: Digest, role: SourceCandidate.Role, fetchedAt: Date) {
+  init(
+    url: String, digest: Digest, role: SourceCandidate.Role, fetchedAt: Date,
+    archive: ArchiveProvenance? = nil
+  ) {
     self.url = url
     self.digest = digest
     self.role = role
     self.fetchedAt = fetchedAt
+    self.archive = archive
   }
 
   init(_ record: OriginalRecord, candidate: SourceCandidate) {
     self.init(
-      url: record.url, digest: record.original, role: candidate.role, fetchedAt: record.fetchedAt)
+      url: record.url, digest: record.original, role: candidate.role, fetchedAt: record.fetchedAt,
+      archive: record.archive)
   }
 
   /// Reads the original's bytes from the cache into `buffer`.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Halftone
+import HalftoneArchive
 import HalftoneFetch
 import HalftoneRecords
 import HalftoneS3
@@ -17,14 +18,23 @@ struct PrefetchCommand: AsyncParsableCommand {
       and JSON Lines records, or - for stdin. A re-run makes no request for what the cache holds;
       --refresh revalidates cached originals with conditional requests.
 
+      With --archive, an image gone from its origin (404/410, no such host, no connection, HTML
+      instead of an image) is recovered from a web archive's capture closest after the article's
+      publishedDateTime; its original then says source "archive", archive_url and captured_at.
+      --retry-failed REPORT runs only the references that failed in an earlier report.
+
       Exit status: 0 when every reference is ok (or already cached), 1 when some failed, 2 on bad
       usage. --report writes one JSON line per reference: record, line, url, status
-      (ok|failed|skipped), error_kind, error, original, thumbnail, width, height, format, bytes.
+      (ok|failed|skipped), error_kind, error, origin_error_kind, origin_error, original,
+      thumbnail, title, source_url, published.
       """
   )
 
-  @Argument(help: "Record files or directories, or - for stdin.")
-  var records: [String]
+  @Argument(
+    help: ArgumentHelp(
+      "Record files or directories, or - for stdin (default with --retry-failed: the record "
+        + "files its report names)."))
+  var records: [String] = []
 
   @OptionGroup var cacheOptions: CacheOption
 
@@ -43,6 +53,17 @@ struct PrefetchCommand: AsyncParsableCommand {
 
   @Flag(help: "Revalidate cached originals with conditional requests.")
   var refresh = false
+
+  @OptionGroup var archiveOptions: ArchiveOption
+
+  @Flag(help: "Skip the origin: take originals from the cache or the --archive archives only.")
+  var archiveOnly = false
+
+  @Option(
+    help: ArgumentHelp(
+      "Process only the references that failed in REPORT (an earlier --report file).",
+      valueName: "REPORT"))
+  var retryFailed: String?
 
   @Flag(help: "Allow fetching from loopback, private and link-local addresses (tests, intranets).")
   var allowPrivateAddresses = false
@@ -84,12 +105,18 @@ struct PrefetchCommand: AsyncParsableCommand {
     }
     if maxBytes < 1 { throw ValidationError("--max-bytes must be positive.") }
     if maxPixels < 1 { throw ValidationError("--max-pixels must be positive.") }
+    if records.isEmpty, retryFailed == nil {
+      throw ValidationError("give record files or directories (or --retry-failed REPORT).")
+    }
     if records.filter({ $0 == "-" }).count > 1 {
       throw ValidationError("stdin (-) can be read only once.")
     }
   }
 
   func run() async throws {
+    let environment = ProcessInfo.processInfo.environment
+    let failed = try retryFailed.map { try FailedReferences(reportPath: $0) }
+    let records = self.records.isEmpty ? failed?.records ?? [] : self.records
     for path in records where path != "-" && !FileManager.default.fileExists(atPath: path) {
       throw CommandFailure.usage("no such file or directory: \(path)")
     }
@@ -100,28 +127,38 @@ struct PrefetchCommand: AsyncParsableCommand {
     policy.totalTimeout = timeout
     policy.maxBytes = maxBytes
     policy.allowPrivateAddresses = allowPrivateAddresses
-    policy.userAgent = "Halftone/\(HalftoneVersion.string) (image archiver)"
+    policy.userAgent = try archiveOptions.userAgent(
+      "Halftone/\(HalftoneVersion.string) (image archiver)")
     let fetcher = try Fetcher(policy: policy)
     defer { fetcher.shutdown() }
+    let archives = try archiveOptions.recovery(fetcher: fetcher, environment: environment)
+    if archiveOnly, archives == nil {
+      throw CommandFailure.usage(
+        "--archive-only needs an archive: add --archive wayback (or another)")
+    }
 
     var options = PrefetchOptions()
     options.fetchMode = fetch
     options.refresh = refresh
     options.concurrency = concurrency
     options.maxPixels = maxPixels
-    options.shard = try chosenShard(environment: ProcessInfo.processInfo.environment)
+    options.pipeline.archiveOnly = archiveOnly
+    options.pipeline.archiveRetryAfter = try archiveOptions.retryAfter
+    options.shard = try chosenShard(environment: environment)
     if let shard = options.shard, !quiet {
       FileHandle.standardError.write(Data("prefetch: shard \(shard)\n".utf8))
     }
-    let prefetcher = Prefetcher(cache: cache, fetcher: fetcher, options: options)
+    let prefetcher = Prefetcher(
+      cache: cache, fetcher: fetcher, archives: archives, options: options)
 
     let reportWriter = try report.map { try ReportWriter(path: $0) }
     // A shard's share is not known before reading: no total, no percentage.
     let total =
       records.contains("-") || options.shard != nil
-      ? nil : RecordStream.countReferences(paths: records)
+      ? nil : failed?.keys.count ?? RecordStream.countReferences(paths: records)
     var progress = ProgressPrinter(total: total, mode: quiet ? .off : .automatic)
-    var summary = await prefetcher.run(RecordStream(paths: records)) { outcome in
+    let items = RecordStream(paths: records).lazy.filter { failed?.contains($0) ?? true }
+    var summary = await prefetcher.run(items) { outcome in
       reportWriter?.write(outcome)
       progress.record(outcome)
     }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Halftone
+import HalftoneArchive
 import HalftoneFetch
 import HalftoneServer
 import HalftoneStore
@@ -31,6 +32,8 @@ struct ServeCommand: AsyncParsableCommand {
   )
 
   @OptionGroup var cache: CacheOption
+
+  @OptionGroup(title: "Web archives (with --on-demand only)") var archiveOptions: ArchiveOption
 
   @Option(help: "Interface to bind (default 127.0.0.1: loopback only).")
   var host: String?
@@ -107,7 +110,8 @@ struct ServeCommand: AsyncParsableCommand {
       // retry, so a job never holds its queue slot for minutes.
       let policy = FetchPolicy(
         totalTimeout: max(5, configuration.deadline), maxAttempts: 2,
-        allowPrivateAddresses: allowPrivate)
+        allowPrivateAddresses: allowPrivate,
+        userAgent: try archiveOptions.userAgent(FetchPolicy.defaultUserAgent))
       do {
         fetcher = try Fetcher(policy: policy)
       } catch { throw CommandFailure(error) }
@@ -121,7 +125,18 @@ struct ServeCommand: AsyncParsableCommand {
     defer { fetcher?.shutdown() }
     var options = PipelineOptions()
     options.fetchMode = try fetch ?? Self.fetchMode(environment) ?? .master
-    let pipeline = ImagePipeline(cache: store, fetcher: fetcher, options: options)
+    options.archiveRetryAfter = try archiveOptions.retryAfter
+    // Archives only when asked for on the command line: a server does not contact a third party
+    // because of the environment of the prefetch jobs it shares a machine with.
+    var archives: ArchiveRecovery?
+    if !archiveOptions.archives.isEmpty {
+      guard let fetcher else {
+        throw CommandFailure.usage("--archive is used by --on-demand only: add --on-demand")
+      }
+      archives = try archiveOptions.recovery(fetcher: fetcher, environment: [:])
+    }
+    let pipeline = ImagePipeline(
+      cache: store, fetcher: fetcher, archives: archives, options: options)
 
     let server: HalftoneServer
     do {

@@ -17,7 +17,12 @@ public enum ErrorKind: String, Sendable, Codable, CaseIterable, Hashable {
   case httpStatus = "http_status"
   case tooLarge = "too_large"
   case tooManyRedirects = "too_many_redirects"
+  case redirectRefused = "redirect_refused"
   case network
+  // Web archives (the fallback for images gone from their origin)
+  case notArchived = "not_archived"
+  case archiveUnavailable = "archive_unavailable"
+  case archiveMismatch = "archive_mismatch"
   // Imaging
   case notAnImage = "not_an_image"
   case corruptImage = "corrupt_image"

@@ -1,18 +1,20 @@
 import Foundation
 
 /// Delays between attempts: exponential backoff with full jitter, and the server's `Retry-After`.
-enum Backoff {
+public enum Backoff {
   /// The cap for the wait before attempt `failedAttempt + 1`: `base × 2^(failedAttempt−1)`,
   /// clamped to `max`. The actual wait is drawn uniformly from `0...cap` ("full jitter"), so many
   /// clients failing together do not retry together.
-  static func cap(afterAttempt failedAttempt: Int, base: TimeInterval, max: TimeInterval)
+  public static func cap(afterAttempt failedAttempt: Int, base: TimeInterval, max: TimeInterval)
     -> TimeInterval
   {
     let exponent = Double(Swift.max(0, Swift.min(failedAttempt - 1, 62)))
     return Swift.min(max, base * pow(2, exponent))
   }
 
-  static func jittered(afterAttempt failedAttempt: Int, base: TimeInterval, max: TimeInterval)
+  public static func jittered(
+    afterAttempt failedAttempt: Int, base: TimeInterval, max: TimeInterval
+  )
     -> TimeInterval
   {
     let cap = cap(afterAttempt: failedAttempt, base: base, max: max)
@@ -21,7 +23,7 @@ enum Backoff {
 
   /// Seconds to wait according to a `Retry-After` value: delta-seconds (`"120"`) or an HTTP-date
   /// (IMF-fixdate, RFC 850 or asctime form). A date in the past means 0; `nil` if unparseable.
-  static func retryAfterSeconds(_ value: String, now: Date = Date()) -> TimeInterval? {
+  public static func retryAfterSeconds(_ value: String, now: Date = Date()) -> TimeInterval? {
     let text = value.trimmingCharacters(in: .whitespaces)
     if !text.isEmpty, text.allSatisfy(\.isASCII), text.allSatisfy(\.isNumber) {
       return TimeInterval(text) ?? .greatestFiniteMagnitude  // absurdly many digits: "forever"

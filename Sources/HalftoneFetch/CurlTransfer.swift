@@ -36,6 +36,10 @@ final class CurlTransfer: @unchecked Sendable {
   private let easy: UnsafeMutableRawPointer
   private let maxBytes: Int
   private let addressPolicy: AddressPolicy
+  /// Redirects may only go to this host (`FetchRequest.redirectHost`).
+  private let redirectHost: String?
+  /// A `Location` this transfer refused to follow (multi thread).
+  private var refusedRedirect: String?
   private let errorBuffer: UnsafeMutablePointer<CChar>
   private var requestHeaders: UnsafeMutablePointer<curl_slist>?
 
@@ -72,8 +76,9 @@ final class CurlTransfer: @unchecked Sendable {
   ) throws(FetchError) {
     url = request.url
     hostKey = target.hostKey
-    maxBytes = policy.maxBytes
+    maxBytes = request.byteLimit(policy)
     addressPolicy = policy.addressPolicy
+    redirectHost = request.redirectHost
     guard let easy = curl_easy_init() else {
       throw FetchError(kind: .internal, message: "curl_easy_init failed", url: request.url)
     }
@@ -129,14 +134,15 @@ final class CurlTransfer: @unchecked Sendable {
     // (on 7.88 this option does nothing for bodies of unknown length).
     check(
       "MAXFILESIZE_LARGE",
-      halftone_curl_easy_setopt_off(easy, CURLOPT_MAXFILESIZE_LARGE, curl_off_t(policy.maxBytes)))
+      halftone_curl_easy_setopt_off(easy, CURLOPT_MAXFILESIZE_LARGE, curl_off_t(maxBytes)))
     // "identity" asks for no compression (images are compressed already) but still makes libcurl
     // decode a gzip/deflate body a server sends anyway, so the write callback counts decoded
     // bytes and a gzip bomb hits the byte limit.
     set(CURLOPT_ACCEPT_ENCODING, "identity", "ACCEPT_ENCODING")
     set(CURLOPT_USERAGENT, policy.userAgent, "USERAGENT")
 
-    var lines = ["Accept: image/*, */*;q=0.5"]
+    var lines = [request.body == .image ? "Accept: image/*, */*;q=0.5" : "Accept: */*"]
+    lines += request.headers
     if let etag = request.ifNoneMatch { lines.append("If-None-Match: \(etag)") }
     if let date = request.ifModifiedSince { lines.append("If-Modified-Since: \(date)") }
     for line in lines {
@@ -234,7 +240,29 @@ final class CurlTransfer: @unchecked Sendable {
     body.reserveCapacity(min(declared, 32 << 20))
   }
 
-  fileprivate func receiveHeader(_ line: String) { head.take(line) }
+  /// Takes one header line; `false` aborts the transfer (a redirect off `redirectHost`).
+  fileprivate func receiveHeader(_ line: String) -> Bool {
+    head.take(line)
+    guard let redirectHost, (300..<400).contains(head.status),
+      let location = head.headers["location"], refusedRedirect == nil
+    else { return true }
+    if Self.locationHost(location, relativeTo: url) == redirectHost { return true }
+    refusedRedirect = location
+    return false
+  }
+
+  /// The host a `Location` value points to: the request's own for a relative one.
+  static func locationHost(_ location: String, relativeTo url: String) -> String? {
+    let value = location.trimmingCharacters(in: .whitespaces)
+    if value.hasPrefix("//") { return (try? CurlURL("http:" + value))?.host }
+    // Absolute when it starts with a scheme; a relative path may hold "://" (an archive's
+    // replay path names the archived URL).
+    let scheme = value.prefix { $0.isLetter || $0.isNumber || "+-.".contains($0) }
+    if !scheme.isEmpty, value.dropFirst(scheme.count).hasPrefix(":") {
+      return (try? CurlURL(value))?.host
+    }
+    return (try? CurlURL(url))?.host
+  }
 
   fileprivate func openSocket(_ address: UnsafeMutablePointer<curl_sockaddr>) -> curl_socket_t {
     var raw = [UInt8](repeating: 0, count: 16)
@@ -272,6 +300,13 @@ final class CurlTransfer: @unchecked Sendable {
   private func failure(_ code: CURLcode, effectiveURL: String) -> FetchError {
     let detail = errorBuffer.pointee != 0 ? String(cString: errorBuffer) : CurlErrors.text(code)
     let hop = effectiveURL != url ? " (redirected to \(effectiveURL))" : ""
+    if let refusedRedirect, let redirectHost {
+      return FetchError(
+        kind: .redirectRefused,
+        message: "\(url)\(hop) redirected to \(quoted(refusedRedirect)), off \(redirectHost): "
+          + "this request follows redirects on that host only",
+        url: url, httpStatus: status)
+    }
     if code == CURLE_COULDNT_CONNECT, !refusedAddresses.isEmpty {
       return FetchError(
         kind: .blockedAddress,
@@ -314,8 +349,7 @@ private let onHeader: curl_write_callback = { data, size, count, context in
   let transfer = Unmanaged<CurlTransfer>.fromOpaque(context!).takeUnretainedValue()
   let length = size * count
   let bytes = UnsafeRawBufferPointer(start: data, count: length)
-  transfer.receiveHeader(String(decoding: bytes, as: UTF8.self))
-  return length
+  return transfer.receiveHeader(String(decoding: bytes, as: UTF8.self)) ? length : 0
 }
 
 private let onOpenSocket: curl_opensocket_callback = { context, _, address in

@@ -1,3 +1,4 @@
+import Foundation
 import HalftoneCore
 
 /// Why a fetch failed: a report kind, a message naming the URL and what went wrong, and the HTTP
@@ -30,14 +31,20 @@ public struct FetchError: HalftoneError, Hashable {
   public var url: String
   /// The final HTTP status, when a response arrived (`http_status`, `not_an_image`).
   public var httpStatus: Int?
+  /// The final response's headers when one arrived (`http_status`, `not_an_image`), names
+  /// lowercased: an archive reads `Memento-Datetime` off a replayed 404.
+  public var headers: [String: String]
+  /// Seconds the server's `Retry-After` asked for, when it sent one that parses.
+  public var retryAfter: TimeInterval?
   /// The fetch was abandoned because its caller's task was cancelled or the `Fetcher` shut down;
   /// `kind` is then `network`. Not a verdict on the URL: do not record it as one.
   public var isCancellation: Bool
 
   public init(
     kind: ErrorKind, message: String, url: String, httpStatus: Int? = nil,
-    isCancellation: Bool = false
+    headers: [String: String] = [:], isCancellation: Bool = false
   ) {
+    self.headers = headers
     self.kind = kind
     self.message = message
     self.url = url

@@ -1,7 +1,8 @@
 import Foundation
 import HalftoneCore
 
-/// A successful fetch: an image body (sniffed from its bytes), or `notModified` for a 304.
+/// A successful fetch: an image body (sniffed from its bytes), a document
+/// (`FetchRequest.Body.document`), or `notModified` for a 304.
 public struct FetchResponse: Sendable, Hashable {
   /// The final HTTP status (2xx, or 304).
   public var status: Int
@@ -19,15 +20,18 @@ public struct FetchResponse: Sendable, Hashable {
   public var contentType: String?
   /// The server answered 304 to a conditional request: the copy we hold is current.
   public var notModified: Bool
-  /// The image format recognised from the body's magic bytes; `nil` only for 304.
+  /// The image format recognised from the body's magic bytes; `nil` for 304 and for a document
+  /// that is no image.
   public var format: ImageFormat?
   /// Attempts made, the successful one included (1 when no retry was needed).
   public var attempts: Int
+  /// The final response's headers, names lowercased (repeated fields joined with ", ").
+  public var headers: [String: String]
 
   public init(
     status: Int, body: Data, bodyBytes: Int? = nil, effectiveURL: String, etag: String? = nil,
     lastModified: String? = nil, contentType: String? = nil, notModified: Bool = false,
-    format: ImageFormat?, attempts: Int = 1
+    format: ImageFormat?, attempts: Int = 1, headers: [String: String] = [:]
   ) {
     self.status = status
     self.body = body
@@ -39,5 +43,6 @@ public struct FetchResponse: Sendable, Hashable {
     self.notModified = notModified
     self.format = format
     self.attempts = attempts
+    self.headers = headers
   }
 }

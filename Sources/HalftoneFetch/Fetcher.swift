@@ -74,7 +74,7 @@ public final class Fetcher: Sendable {
       case .failure(let error):
         return .failure(error)
       case .retry(let delay, let error):
-        guard attempt < policy.maxAttempts else {
+        guard attempt < (request.maxAttempts ?? policy.maxAttempts) else {
           var final = error
           if attempt > 1 { final.message += " (gave up after \(attempt) attempts)" }
           return .failure(final)

@@ -31,14 +31,23 @@ enum ResponseVerdict {
       return
     }
     if (200..<300).contains(status) {
-      guard let format = ImageFormat.sniff(outcome.body) else {
+      let format = ImageFormat.sniff(outcome.body)
+      if request.body != .image {
+        self = .success(
+          FetchResponse(
+            status: status, body: outcome.body, bodyBytes: outcome.bodyBytes,
+            effectiveURL: outcome.effectiveURL, contentType: headers["content-type"],
+            format: format, attempts: attempt, headers: headers))
+        return
+      }
+      guard let format else {
         self = .failure(
           FetchError(
             kind: .notAnImage,
             message: "\(url)\(hop) answered \(statusText) with \(outcome.bodyBytes) bytes of "
               + "Content-Type \(headers["content-type"] ?? "(none)") that are not an image; "
               + "they begin \(Self.printable(outcome.body))",
-            url: url, httpStatus: status))
+            url: url, httpStatus: status, headers: headers))
         return
       }
       self = .success(
@@ -46,18 +55,20 @@ enum ResponseVerdict {
           status: status, body: outcome.body, bodyBytes: outcome.bodyBytes,
           effectiveURL: outcome.effectiveURL,
           etag: headers["etag"], lastModified: headers["last-modified"],
-          contentType: headers["content-type"], format: format, attempts: attempt))
+          contentType: headers["content-type"], format: format, attempts: attempt,
+          headers: headers))
       return
     }
 
-    let error = FetchError(
+    var error = FetchError(
       kind: .httpStatus, message: "\(url)\(hop) answered \(statusText)", url: url,
-      httpStatus: status)
+      httpStatus: status, headers: headers)
+    error.retryAfter = headers["retry-after"].flatMap { Backoff.retryAfterSeconds($0) }
     guard status == 429 || (500..<600).contains(status) else {
       self = .failure(error)  // other 4xx (and unfollowed 3xx): asking again will not help
       return
     }
-    if let value = headers["retry-after"], let wait = Backoff.retryAfterSeconds(value) {
+    if let value = headers["retry-after"], let wait = error.retryAfter {
       guard wait <= policy.maxRetryAfter else {
         var refused = error
         refused.message +=

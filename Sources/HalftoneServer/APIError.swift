@@ -48,8 +48,11 @@ struct APIError: Error, Sendable {
       // origin's trouble.
       let origin = (known as? FetchError)?.httpStatus ?? 0
       status = origin == 404 || origin == 410 ? .notFound : .badGateway
-    case .dns, .connect, .network, .tooManyRedirects, .tooLarge:
+    case .dns, .connect, .network, .tooManyRedirects, .redirectRefused, .tooLarge,
+      .archiveUnavailable, .archiveMismatch:
       status = .badGateway
+    case .notArchived:
+      status = .notFound
     case .timeout:
       status = .gatewayTimeout
     case .notAnImage, .corruptImage, .unsupportedFormat, .tooManyPixels:

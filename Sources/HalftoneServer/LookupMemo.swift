@@ -1,4 +1,5 @@
 import Foundation
+import Halftone
 import HalftoneCore
 import HalftoneStore
 
@@ -11,14 +12,15 @@ import HalftoneStore
 final class LookupMemo: Sendable {
   let capacity: Int
   let lifetime: Duration
-  private let state = Locked([String: (thumbnail: Digest, stored: ContinuousClock.Instant)]())
+  private let state = Locked(
+    [String: (answer: ResolvedThumbnail, stored: ContinuousClock.Instant)]())
 
   init(capacity: Int, lifetime: Duration) {
     self.capacity = capacity
     self.lifetime = lifetime
   }
 
-  func thumbnail(for key: String, now: ContinuousClock.Instant) -> Digest? {
+  func thumbnail(for key: String, now: ContinuousClock.Instant) -> ResolvedThumbnail? {
     guard capacity > 0 else { return nil }
     return state.withLock { entries in
       guard let entry = entries[key] else { return nil }
@@ -26,18 +28,18 @@ final class LookupMemo: Sendable {
         entries[key] = nil
         return nil
       }
-      return entry.thumbnail
+      return entry.answer
     }
   }
 
-  func remember(_ thumbnail: Digest, for key: String, now: ContinuousClock.Instant) {
+  func remember(_ answer: ResolvedThumbnail, for key: String, now: ContinuousClock.Instant) {
     guard capacity > 0 else { return }
     state.withLock { entries in
       // Full: drop an arbitrary entry (cheap, and fair enough for a seconds-long memo).
       if entries.count >= capacity, entries[key] == nil, let victim = entries.keys.first {
         entries[victim] = nil
       }
-      entries[key] = (thumbnail, now)
+      entries[key] = (answer, now)
     }
   }
 

@@ -25,7 +25,7 @@ final class OnDemandRenderer: Sendable {
   let deadline: TimeInterval
   let retryAfterSeconds: Int
   private let metrics: ServerMetrics
-  private let jobs = Coalescer<String, ThumbnailRecord>()
+  private let jobs = Coalescer<String, ResolvedThumbnail>()
   private let workers: WorkLimiter
   private let admitted = Locked(0)
   private let waiting = Locked(0)
@@ -66,7 +66,7 @@ final class OnDemandRenderer: Sendable {
 
   /// The stored thumbnail of `spec`, made now if needed. Throws `CancellationError` when the
   /// calling task is cancelled (its client left).
-  func thumbnail(for spec: ThumbnailSpec) async throws -> ThumbnailRecord {
+  func thumbnail(for spec: ThumbnailSpec) async throws -> ResolvedThumbnail {
     let key = "\(spec.masterURL)\n\(spec.imageURL)\n\(spec.canonicalKey)"
     waiting.withLock { $0 += 1 }
     defer { waiting.withLock { $0 -= 1 } }
@@ -90,7 +90,7 @@ final class OnDemandRenderer: Sendable {
     }
   }
 
-  private func job(_ spec: ThumbnailSpec) async throws -> ThumbnailRecord {
+  private func job(_ spec: ThumbnailSpec) async throws -> ResolvedThumbnail {
     guard admit() else {
       counts.withLock { $0.rejected += 1 }
       metrics.recordOnDemand("rejected")
@@ -111,14 +111,14 @@ final class OnDemandRenderer: Sendable {
     }
   }
 
-  private func run(_ spec: ThumbnailSpec) async throws -> ThumbnailRecord {
+  private func run(_ spec: ThumbnailSpec) async throws -> ResolvedThumbnail {
     do {
       let resolved = try await pipeline.thumbnail(for: spec)
       counts.withLock { counts in
         if resolved.madeNow { counts.rendered += 1 } else { counts.cached += 1 }
       }
       metrics.recordOnDemand(resolved.madeNow ? "rendered" : "cached")
-      return resolved.thumbnail
+      return resolved
     } catch {
       if Task.isCancelled { throw CancellationError() }
       counts.withLock { $0.failed += 1 }

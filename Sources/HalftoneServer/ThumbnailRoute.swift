@@ -1,3 +1,5 @@
+import Foundation
+import HTTPTypes
 import Halftone
 import HalftoneSpec
 import HalftoneStore
@@ -13,6 +15,10 @@ import NIOCore
 /// the URL offers `auto=` formats, `Accept` chooses: each offered format the client accepts is
 /// tried in the URL's order of preference (e.g. AVIF, then WebP), then the plain spec; such
 /// answers carry `Vary: Accept`. On demand, a miss makes the most preferred accepted format.
+///
+/// Every answer names where its original's bytes came from: `X-Halftone-Source: origin|archive`
+/// and `X-Halftone-Original-URL` (the URL they are stored under); from an archive also
+/// `X-Halftone-Archive-URL` (the replay) and `X-Halftone-Captured-At` (RFC 3339).
 struct ThumbnailRoute: Sendable {
   let pipeline: ImagePipeline
   let blobs: BlobResponder
@@ -41,8 +47,8 @@ struct ThumbnailRoute: Sendable {
       + keys.joined(separator: "\n")
     if let remembered = memo.thumbnail(for: memoKey, now: .now) {
       if let response = try await blobs.respond(
-        digest: remembered, request: request, includeBody: includeBody,
-        extraHeaders: extraHeaders)
+        digest: remembered.thumbnail.thumbnail, request: request, includeBody: includeBody,
+        extraHeaders: extraHeaders.withProvenance(of: remembered))
       {
         metrics.recordThumbnailLookup(hit: true)
         return response
@@ -58,9 +64,9 @@ struct ThumbnailRoute: Sendable {
     if let found,
       let response = try await blobs.respond(
         digest: found.thumbnail.thumbnail, request: request, includeBody: includeBody,
-        extraHeaders: extraHeaders)
+        extraHeaders: extraHeaders.withProvenance(of: found))
     {
-      memo.remember(found.thumbnail.thumbnail, for: memoKey, now: .now)
+      memo.remember(found, for: memoKey, now: .now)
       return response
     }
 
@@ -73,17 +79,17 @@ struct ThumbnailRoute: Sendable {
     }
     var connection: ConnectionEnd?
     if let channel { connection = await ConnectionEnd.of(channel) }
-    let thumbnail = try await Self.waitForClient(connection) {
+    let made = try await Self.waitForClient(connection) {
       try await onDemand.thumbnail(for: preferred ?? spec)
     }
     guard
       let response = try await blobs.respond(
-        digest: thumbnail.thumbnail, request: request, includeBody: includeBody,
-        extraHeaders: extraHeaders)
+        digest: made.thumbnail.thumbnail, request: request, includeBody: includeBody,
+        extraHeaders: extraHeaders.withProvenance(of: made))
     else {
       throw APIError(
         .internalServerError, kind: "storage",
-        message: "thumbnail \(thumbnail.thumbnail.hex) vanished right after it was stored")
+        message: "thumbnail \(made.thumbnail.thumbnail.hex) vanished right after it was stored")
     }
     return response
   }
@@ -140,4 +146,27 @@ struct ThumbnailRoute: Sendable {
           + "(sign the exact parameters with `halftone sign`)")
     }
   }
+}
+
+extension HTTPFields {
+  /// These fields plus the provenance of `answer`'s original.
+  func withProvenance(of answer: ResolvedThumbnail) -> HTTPFields {
+    var fields = self
+    let original = answer.original
+    fields[ProvenanceField.source] = original.archive == nil ? "origin" : "archive"
+    fields[ProvenanceField.originalURL] = original.url
+    if let archive = original.archive {
+      fields[ProvenanceField.archiveURL] = archive.archiveURL
+      fields[ProvenanceField.capturedAt] = ISO8601DateFormatter().string(from: archive.capturedAt)
+    }
+    return fields
+  }
+}
+
+/// The response fields that name an original's provenance.
+enum ProvenanceField {
+  static let source = HTTPField.Name("X-Halftone-Source")!
+  static let originalURL = HTTPField.Name("X-Halftone-Original-URL")!
+  static let archiveURL = HTTPField.Name("X-Halftone-Archive-URL")!
+  static let capturedAt = HTTPField.Name("X-Halftone-Captured-At")!
 }

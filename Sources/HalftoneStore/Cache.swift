@@ -176,7 +176,8 @@ public final class Cache: Sendable {
   public func recordOriginal(
     url: String, original: Digest, format: ImageFormat?, bytes: Int,
     contentType: String? = nil, etag: String? = nil, lastModified: String? = nil,
-    width: Int? = nil, height: Int? = nil, fetchedAt: Date? = nil
+    width: Int? = nil, height: Int? = nil, fetchedAt: Date? = nil,
+    archive: ArchiveProvenance? = nil
   ) throws(StoreError) {
     try checkURL(url)
     guard try present(original) else {
@@ -188,7 +189,8 @@ public final class Cache: Sendable {
     let reference = OriginalReference(
       url: url, original: original, format: format, etag: etag, lastModified: lastModified,
       contentType: contentType, bytes: bytes, width: width, height: height,
-      fetchedAt: fetchedAt ?? now)
+      fetchedAt: fetchedAt ?? now, archiveURL: archive?.archiveURL,
+      capturedAt: archive?.capturedAt)
     try insert(reference)
     // Shared after the blob and the local row: another machine that finds it finds the blob.
     try options.references?.save(reference)
@@ -202,13 +204,14 @@ public final class Cache: Sendable {
         sql: """
           INSERT OR REPLACE INTO originals (url, original, format, etag, last_modified, content_type,
             bytes, width, height, fetched_at, last_attempt_at, last_status, last_error_kind,
-            last_error)
-          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'ok', NULL, NULL)
+            last_error, archive_url, captured_at)
+          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'ok', NULL, NULL, ?, ?)
           """,
         arguments: [
           reference.url, reference.original.hex, reference.format?.rawValue, reference.etag,
           reference.lastModified, reference.contentType, reference.bytes, reference.width,
-          reference.height, time, time,
+          reference.height, time, time, reference.archive?.archiveURL,
+          reference.archive?.capturedAt.timeIntervalSince1970,
         ])
       try Self.upsertAccess(db, reference.original, at: time)
     }

@@ -64,7 +64,8 @@ extension Cache {
       let reference = OriginalReference(
         url: record.url, original: record.original, format: record.format, etag: record.etag,
         lastModified: record.lastModified, contentType: record.contentType, bytes: record.bytes,
-        width: record.width, height: record.height, fetchedAt: record.fetchedAt)
+        width: record.width, height: record.height, fetchedAt: record.fetchedAt,
+        archiveURL: record.archive?.archiveURL, capturedAt: record.archive?.capturedAt)
       if let shared = try references.original(forURL: record.url),
         Self.sameFacts(shared, reference, \.fetchedAt)
       {

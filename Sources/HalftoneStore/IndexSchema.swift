@@ -12,6 +12,7 @@ enum IndexSchema {
   static let migrations: [(identifier: String, apply: @Sendable (Database) throws -> Void)] = [
     ("v1", createTables),
     ("v2", renameToOriginalsAndThumbnails),
+    ("v3", addArchiveProvenance),
   ]
 
   static var migrator: DatabaseMigrator {
@@ -85,6 +86,24 @@ enum IndexSchema {
         ALTER TABLE variants RENAME TO thumbnails;
         DROP INDEX variants_by_thumbnail;
         CREATE INDEX thumbnails_by_thumbnail ON thumbnails(thumbnail);
+        """)
+  }
+
+  /// Originals recovered from a web archive name their capture (`archive_url`, `captured_at`;
+  /// NULL: from the origin), and `archive_checks` remembers which URLs an archive had no capture
+  /// of, and when it was asked, so it is not asked again before `--archive-retry-after`.
+  private static func addArchiveProvenance(_ db: Database) throws {
+    try db.execute(
+      sql: """
+        ALTER TABLE originals ADD COLUMN archive_url TEXT;
+        ALTER TABLE originals ADD COLUMN captured_at REAL;
+        CREATE TABLE archive_checks (
+          url TEXT NOT NULL,
+          archive TEXT NOT NULL,
+          checked_at REAL NOT NULL,
+          error TEXT NOT NULL,
+          PRIMARY KEY (url, archive)
+        ) WITHOUT ROWID;
         """)
   }
 }

@@ -7,6 +7,25 @@ public enum FetchStatus: String, Sendable, Codable, Hashable {
   case failed
 }
 
+/// Where an original's bytes came from when it was not its URL's origin: a web archive's capture
+/// of that URL (the origin had lost it).
+public struct ArchiveProvenance: Sendable, Hashable, Codable {
+  /// The archive's replay URL the bytes were fetched from.
+  public var archiveURL: String
+  /// When the archive captured them.
+  public var capturedAt: Date
+
+  public init(archiveURL: String, capturedAt: Date) {
+    self.archiveURL = archiveURL
+    self.capturedAt = capturedAt
+  }
+
+  enum CodingKeys: String, CodingKey {
+    case archiveURL = "archive_url"
+    case capturedAt = "captured_at"
+  }
+}
+
 /// A URL whose original bytes are in the cache.
 public struct OriginalRecord: Sendable, Hashable, Codable {
   public var url: String
@@ -30,6 +49,9 @@ public struct OriginalRecord: Sendable, Hashable, Codable {
   public var lastErrorKind: ErrorKind?
   public var lastError: String?
   public var lastAttemptAt: Date
+  /// Set when the bytes are a web archive's capture (the origin had lost the image); `nil`: from
+  /// the origin.
+  public var archive: ArchiveProvenance?
 }
 
 /// The index's knowledge of a URL, including one that never fetched successfully.
@@ -77,6 +99,7 @@ extension OriginalRecord {
   static let columns =
     OriginalStatus.columns
     + ", format, etag, last_modified, content_type, bytes, width, height, fetched_at"
+    + ", archive_url, captured_at"
 
   /// `nil` for a row without a usable original (never fetched, or damaged values).
   init?(row: Row) {
@@ -97,6 +120,10 @@ extension OriginalRecord {
     width = row[11]
     height = row[12]
     self.fetchedAt = Date(timeIntervalSince1970: fetchedAt)
+    if let archiveURL = row[14] as String?, let capturedAt = row[15] as Double? {
+      archive = ArchiveProvenance(
+        archiveURL: archiveURL, capturedAt: Date(timeIntervalSince1970: capturedAt))
+    }
   }
 }
 

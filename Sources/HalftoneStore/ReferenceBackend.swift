@@ -34,9 +34,20 @@ public struct OriginalReference: Sendable, Hashable, Codable {
   public var width: Int?
   public var height: Int?
   public var fetchedAt: Date
+  /// The web archive's capture the bytes are, when they are not the origin's.
+  public var archiveURL: String? = nil
+  public var capturedAt: Date? = nil
+
+  /// The provenance, when both of its fields are present.
+  var archive: ArchiveProvenance? {
+    guard let archiveURL, let capturedAt else { return nil }
+    return ArchiveProvenance(archiveURL: archiveURL, capturedAt: capturedAt)
+  }
 
   enum CodingKeys: String, CodingKey {
     case url, original, format, etag, bytes, width, height
+    case archiveURL = "archive_url"
+    case capturedAt = "captured_at"
     case lastModified = "last_modified"
     case contentType = "content_type"
     case fetchedAt = "fetched_at"

@@ -33,6 +33,8 @@ public final class OriginServer: @unchecked Sendable {
 
   private struct Statistics {
     var routes: [String: OriginRoute] = [:]
+    /// Answers paths no route names (a test archive's replay paths).
+    var fallback: OriginRoute?
     var stopped = false
     var countByPath: [String: Int] = [:]
     var countByTarget: [String: Int] = [:]
@@ -84,6 +86,11 @@ public final class OriginServer: @unchecked Sendable {
   /// Sets (or replaces) what `path` (no query) answers.
   public func route(_ path: String, _ route: OriginRoute) {
     lock.withLock { state.routes[path] = route }
+  }
+
+  /// Sets what every path without a route of its own answers.
+  public func fallback(_ route: OriginRoute) {
+    lock.withLock { state.fallback = route }
   }
 
   /// Requests received for `path`, with or without a query.
@@ -201,7 +208,7 @@ public final class OriginServer: @unchecked Sendable {
       if state.requests.count > Self.recordedRequestLimit { state.requests.removeFirst() }
       state.inFlight += 1
       state.maxInFlight = max(state.maxInFlight, state.inFlight)
-      return (request, state.routes[request.path])
+      return (request, state.routes[request.path] ?? state.fallback)
     }
     let response =
       route?.response(to: request)

@@ -1,5 +1,6 @@
 import Foundation
 import Halftone
+import HalftoneArchive
 import HalftoneFetch
 import HalftoneRecords
 import HalftoneStore
@@ -39,19 +40,26 @@ final class PrefetchBench {
   var recordsPath: String { directory.appendingPathComponent("records").path }
 
   /// A JSON Lines record with one image.
-  func jsonLine(url: String, width: Int? = nil, height: Int? = nil, title: String = "t") -> String {
+  func jsonLine(
+    url: String, width: Int? = nil, height: Int? = nil, title: String = "t",
+    published: String? = nil
+  ) -> String {
     var image: [String: Any] = ["url": url, "title": title]
     if let width { image["width"] = width }
     if let height { image["height"] = height }
-    let record: [String: Any] = [
+    var record: [String: Any] = [
       "title": title, "sourceUrl": "https://news.example/\(title)", "images": [image],
     ]
+    if let published { record["publishedDateTime"] = published }
     let data = try! JSONSerialization.data(withJSONObject: record, options: [.sortedKeys])
     return String(decoding: data, as: UTF8.self)
   }
 
   /// Runs a prefetch over the records directory; returns the outcomes by URL order of completion.
-  func run(_ configure: (inout PrefetchOptions, inout FetchPolicy) -> Void = { _, _ in })
+  func run(
+    archives: [ArchiveSource] = [], limits: ArchiveLimits = .forTests,
+    _ configure: (inout PrefetchOptions, inout FetchPolicy) -> Void = { _, _ in }
+  )
     async throws -> (summary: PrefetchSummary, outcomes: [ReferenceOutcome])
   {
     var options = PrefetchOptions()
@@ -63,7 +71,11 @@ final class PrefetchBench {
     configure(&options, &policy)
     let fetcher = try Fetcher(policy: policy)
     defer { fetcher.shutdown() }
-    let prefetcher = Prefetcher(cache: cache, fetcher: fetcher, options: options)
+    let recovery =
+      archives.isEmpty
+      ? nil : ArchiveRecovery(archives: archives, fetcher: fetcher, limits: limits)
+    let prefetcher = Prefetcher(
+      cache: cache, fetcher: fetcher, archives: recovery, options: options)
     var outcomes: [ReferenceOutcome] = []
     let summary = await prefetcher.run(RecordStream(paths: [recordsPath])) { outcomes.append($0) }
     return (summary, outcomes)
@@ -75,5 +87,16 @@ extension Array where Element == ReferenceOutcome {
     let matches = filter { $0.url == url && $0.errorKind != .invalidRecord }
     XCTAssertEqual(matches.count, 1, "outcomes for \(url): \(matches)", file: file, line: line)
     return matches.first
+  }
+}
+
+extension ArchiveLimits {
+  /// Fast enough for tests: generous rates, short backoff.
+  static var forTests: ArchiveLimits {
+    var limits = ArchiveLimits()
+    limits.lookupsPerMinute = 60_000
+    limits.replaysPerSecond = 1_000
+    limits.baseBackoff = 0.05
+    return limits
   }
 }
