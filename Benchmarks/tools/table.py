@@ -30,6 +30,7 @@ SECTIONS = {
     "store-shards": "fetch + thumbnail into an S3 bucket, sharded",
     "store-pinned": "fetch + thumbnail into an S3 bucket on a core of its own",
     "store-serve": "serve blobs from an S3 bucket (wrk -c 64)",
+    "archive-prefetch": "fetch + thumbnail, 30 % recovered from a web archive",
 }
 
 
@@ -132,6 +133,11 @@ goal("(bucket on its own core) prefetch on core 0 into the bucket ≥ 0.85× int
      halftone("store-pinned", 1), find("store-pinned", "Halftone, local cache", 1), 0.85)
 goal("2 sharded prefetches on 2 cores ≥ 1.7× 1 process on 1 core", halftone("store-shards", 2),
      find("store-shards", "Halftone, 1 process", 1), 1.7)
+dead, live = halftone("archive-prefetch", cores), find("archive-prefetch", "Halftone, all live", cores)
+if dead and live:
+    grown = (dead.get("rss_mb") or 0) / max(live.get("rss_mb") or 1, 1)
+    goal("prefetch with 30 % recovered from an archive ≥ 0.8× all live, peak RSS within 10 %",
+         dead, live, 0.8, grown <= 1.1, f", RSS {grown:.2f}×")
 served = find("store-serve", "Halftone, local cache", cores)
 goal("serve --store after warm-up ≥ 0.9× serving the local cache", halftone("store-serve", cores),
      served, 0.9)

@@ -64,8 +64,10 @@ final class CacheMigrationTests: XCTestCase {
     options.durable = false
     let cache = try Cache.open(root: root, options: options)
     let (version, tables) = try schema()
-    XCTAssertEqual(version, 2)
-    XCTAssertTrue(Set(tables).isSuperset(of: ["originals", "thumbnails", "access"]), "\(tables)")
+    XCTAssertEqual(version, 3)
+    XCTAssertTrue(
+      Set(tables).isSuperset(of: ["originals", "thumbnails", "access", "archive_checks"]),
+      "\(tables)")
     XCTAssertFalse(tables.contains("sources"))
 
     let verify = try cache.verify(repair: false)

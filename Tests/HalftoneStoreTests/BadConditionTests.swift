@@ -181,7 +181,7 @@ final class BadConditionTests: StoreTestCase {
     XCTAssertEqual(error?.kind, .indexTooNew)
     XCTAssertEqual(error?.path, index)
     XCTAssertTrue(error?.message.contains("schema version 99") ?? false, error?.message ?? "")
-    XCTAssertTrue(error?.message.contains("up to 2") ?? false, error?.message ?? "")
+    XCTAssertTrue(error?.message.contains("up to 3") ?? false, error?.message ?? "")
     let (version, rows) = try DatabaseQueue(path: index).read { db in
       (
         try Int.fetchOne(db, sql: "PRAGMA user_version"),
