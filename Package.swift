@@ -124,7 +124,8 @@ let package = Package(
         "HalftoneArchive", "HalftoneTestSupport", .product(name: "Crypto", package: "swift-crypto"),
       ]),
     .testTarget(
-      name: "HalftoneServerTests", dependencies: ["HalftoneServer", "HalftoneTestSupport"]),
+      name: "HalftoneServerTests",
+      dependencies: ["HalftoneServer", "HalftoneArchive", "HalftoneTestSupport"]),
     .testTarget(
       name: "HalftoneCLITests",
       dependencies: ["HalftoneStore", "HalftoneS3", "HalftoneFetch", "HalftoneTestSupport"]),

@@ -13,7 +13,9 @@ extension ImagePipeline {
   func recoverFromArchives(
     _ candidates: [SourceCandidate], published: Date?, refresh: Bool, origin: FetchError?
   ) async throws -> StoredOriginal {
-    guard let archives else { throw origin ?? ArchiveError(kind: .notArchived, message: "") }
+    guard let archives else {
+      throw PipelineError(kind: .internal, message: "no archives to recover \(candidates) from")
+    }
     let cache = self.cache
     let urls = candidates.map(\.url)
     let names = archives.archives
@@ -50,6 +52,8 @@ extension ImagePipeline {
     case .failure(let failure):
       let missing = failure.notArchived
       if !missing.isEmpty {
+        // Only a memo to ask the archive less often: an index that cannot take it (a full
+        // disk) must not hide the reference's own error.
         try? await runStore {
           for entry in missing {
             try cache.recordNotArchived(url: entry.url, archive: entry.archive, error: entry.why)

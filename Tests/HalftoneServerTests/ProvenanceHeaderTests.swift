@@ -1,7 +1,9 @@
 import Foundation
+import HalftoneArchive
 import HalftoneServer
 import HalftoneSpec
 import HalftoneStore
+import HalftoneTestSupport
 import XCTest
 
 /// `/thumbnails` and `/images` name where an original's bytes came from.
@@ -47,5 +49,35 @@ final class ProvenanceHeaderTests: XCTestCase {
     XCTAssertEqual(resolved["source"] as? String, "archive")
     XCTAssertEqual(resolved["archive_url"] as? String, replay)
     XCTAssertEqual(resolved["captured_at"] as? String, "2019-03-16T12:00:00Z")
+  }
+
+  func testOnDemandRecoversFromAnArchiveOnlyWhenGivenOne() async throws {
+    let origin = try OriginServer()
+    defer { origin.stop() }
+    let archive = try ArchiveServer()
+    let url = origin.url("/gone.jpg")
+    archive.add(
+      .init(
+        url: url, timestamp: "20190316120000", body: Fixtures.photoJPEG(width: 400, height: 300)))
+
+    let plain = try await ServerHarness.start(onDemand: true)
+    let lost = try await plain.get(try thumbnailsPath(url, width: 100, height: 75))
+    try await plain.stop()
+    XCTAssertEqual(lost.status, 404, lost.text)
+    XCTAssertEqual(archive.http.totalRequestCount, 0, "no archive unless one is given")
+
+    let harness = try await ServerHarness.start(
+      onDemand: true, archives: [try XCTUnwrap(ArchiveSource.parse(archive.waybackArgument))])
+    defer { Task { try await harness.stop() } }
+    let reply = try await harness.get(try thumbnailsPath(url, width: 100, height: 75))
+    XCTAssertEqual(reply.status, 200, reply.text)
+    XCTAssertEqual(reply.header("X-Halftone-Source"), "archive")
+    XCTAssertEqual(reply.header("X-Halftone-Captured-At"), "2019-03-16T12:00:00Z")
+    XCTAssertEqual(archive.replays.count, 1)
+
+    let missing = origin.url("/never.jpg")
+    let none = try await harness.get(try thumbnailsPath(missing, width: 100, height: 75))
+    XCTAssertEqual(none.status, 404, none.text)
+    XCTAssertEqual(none.errorKind, "not_archived")
   }
 }

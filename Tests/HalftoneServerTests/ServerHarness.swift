@@ -1,5 +1,6 @@
 import Foundation
 import Halftone
+import HalftoneArchive
 import HalftoneFetch
 import HalftoneServer
 import HalftoneSpec
@@ -27,7 +28,7 @@ final class ServerHarness: @unchecked Sendable {
     configure: (inout HalftoneServerConfiguration) -> Void = { _ in },
     onDemand: Bool = false, allowPrivate: Bool = true, cacheRoot: URL? = nil,
     configureCache: (inout CacheOptions) -> Void = { _ in },
-    pipelineOptions: PipelineOptions = PipelineOptions()
+    pipelineOptions: PipelineOptions = PipelineOptions(), archives: [ArchiveSource] = []
   ) async throws -> ServerHarness {
     let root =
       cacheRoot
@@ -48,7 +49,11 @@ final class ServerHarness: @unchecked Sendable {
       fetcher = try Fetcher(
         policy: FetchPolicy(totalTimeout: 30, maxAttempts: 1, allowPrivateAddresses: allowPrivate))
     }
-    let pipeline = ImagePipeline(cache: cache, fetcher: fetcher, options: pipelineOptions)
+    let recovery = fetcher.flatMap { fetcher in
+      archives.isEmpty ? nil : ArchiveRecovery(archives: archives, fetcher: fetcher)
+    }
+    let pipeline = ImagePipeline(
+      cache: cache, fetcher: fetcher, archives: recovery, options: pipelineOptions)
     let lines = LogLines()
     var logger = Logger(label: "halftone.test") { _ in CapturingLogHandler(lines: lines) }
     logger.logLevel = .info
