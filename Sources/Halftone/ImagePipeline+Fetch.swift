@@ -30,7 +30,8 @@ extension ImagePipeline {
         } catch let error as FetchError {
           failures.append(error)
           let missing = error.kind == .httpStatus && (400..<500).contains(error.httpStatus ?? 0)
-          if !missing, !ArchiveRecovery.isGone(error) { throw error }
+          // Without archives the rule is as it always was: on to the next candidate on a 4xx.
+          if !missing, archives == nil || !ArchiveRecovery.isGone(error) { throw error }
         }
       }
     }

@@ -46,11 +46,16 @@ public struct ArchiveCapture: Sendable, Hashable {
   }
 
   static func timestamp(of date: Date) -> String {
+    fixedFormat("yyyyMMddHHmmss").string(from: date)
+  }
+
+  /// A formatter of `format` in the POSIX locale, UTC: the archives' timestamps and HTTP-dates.
+  static func fixedFormat(_ format: String) -> DateFormatter {
     let formatter = DateFormatter()
     formatter.locale = Locale(identifier: "en_US_POSIX")
     formatter.timeZone = TimeZone(identifier: "UTC")
-    formatter.dateFormat = "yyyyMMddHHmmss"
-    return formatter.string(from: date)
+    formatter.dateFormat = format
+    return formatter
   }
 }
 

@@ -24,12 +24,18 @@ final class ArchiveClient: Sendable {
 
   /// The response, or the `FetchError` of an answer the archive gave (4xx, not an image, a
   /// redirect off its host, too large); `ArchiveError` when the archive failed.
+  ///
+  /// `confirms`: a response counts as the archive answering (resetting its failure count);
+  /// `false` for an answer the caller still has to read (a CDX body that may not be JSON).
   func send(
-    _ request: FetchRequest, lane: ArchivePacer.Lane, sink: (any FetchBodySink)? = nil
+    _ request: FetchRequest, lane: ArchivePacer.Lane, sink: (any FetchBodySink)? = nil,
+    confirms: Bool = true
   ) async throws -> FetchResponse {
     var request = request
     request.maxAttempts = 1  // retried here, pausing the whole archive
-    request.redirectHost = source.host
+    // Wayback replays stay on the archive's host; a TimeGate may hand its mementos to another
+    // host (an aggregator, a CDN), still behind the SSRF guard.
+    if case .wayback = source { request.redirectHost = source.host }
     var attempt = 0
     while true {
       attempt += 1
@@ -37,15 +43,19 @@ final class ArchiveClient: Sendable {
       let error: FetchError
       switch await fetch(request, sink: sink) {
       case .success(let response):
-        pacer.succeeded()
+        if confirms { pacer.succeeded() }
         return response
       case .failure(let failed):
         error = failed
       }
+      // Abandoned by its caller: says nothing about the archive, and must not be taken for
+      // "no capture" either.
+      if error.isCancellation { throw CancellationError() }
       guard let failure = Self.archiveFailure(error) else {
         pacer.succeeded()
         throw error
       }
+      if failure == .ours { throw error }  // our request, not the archive, is at fault
       let pause =
         error.retryAfter
         ?? Backoff.jittered(afterAttempt: attempt, base: limits.baseBackoff, max: 60)
@@ -70,17 +80,17 @@ final class ArchiveClient: Sendable {
     }
   }
 
-  private enum Failure { case transient, final }
+  private enum Failure { case transient, final, ours }
 
   /// Whether `error` is the archive failing rather than answering; `nil` for an answer.
   private static func archiveFailure(_ error: FetchError) -> Failure? {
-    if error.isCancellation { return .final }
     switch error.kind {
     case .httpStatus:
       let status = error.httpStatus ?? 0
       return status == 429 || (500..<600).contains(status) ? .transient : nil
     case .connect, .timeout, .network: return .transient
-    case .dns, .blockedAddress, .invalidURL, .unsupportedScheme, .internal: return .final
+    case .dns, .blockedAddress: return .final
+    case .invalidURL, .unsupportedScheme, .internal: return .ours
     default: return nil
     }
   }

@@ -21,6 +21,10 @@ public struct ArchiveLimits: Sendable, Hashable {
   public var baseBackoff: TimeInterval = 2
   /// Bytes of one index answer (a CDX query asks for a handful of rows).
   public var maxIndexBytes = 1 << 20
+  /// Longest a request waits for its slot before the reference fails `archive_unavailable`;
+  /// `nil`: as long as the pace asks (prefetch). `serve --on-demand` sets its deadline, so a
+  /// dead image does not hold a worker for minutes.
+  public var maxWait: TimeInterval? = nil
 
   public init() {}
 

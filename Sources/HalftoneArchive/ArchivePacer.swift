@@ -27,8 +27,11 @@ final class ArchivePacer: Sendable {
     self.limits = limits
   }
 
-  /// Waits for the next slot of `lane`; throws `archive_unavailable` while the circuit is open.
-  func acquire(_ lane: Lane) async throws(ArchiveError) {
+  /// Waits for the next slot of `lane`; throws `archive_unavailable` while the circuit is open
+  /// or when the slot is further than `limits.maxWait` away, `CancellationError` when the
+  /// caller left.
+  func acquire(_ lane: Lane) async throws {
+    let started = Date()
     while true {
       let now = Date()
       let wait: TimeInterval? = try state.withLock { (state) throws(ArchiveError) in
@@ -52,9 +55,14 @@ final class ArchivePacer: Sendable {
         return nil
       }
       guard let wait else { return }
-      do { try await Task.sleep(nanoseconds: UInt64(min(wait, 3600) * 1e9)) } catch {
-        throw ArchiveError(kind: .archiveUnavailable, message: "waiting for \(name) was cancelled")
+      if let maxWait = limits.maxWait,
+        now.addingTimeInterval(wait).timeIntervalSince(started) > maxWait
+      {
+        throw ArchiveError(
+          kind: .archiveUnavailable,
+          message: "\(name) has no free slot within \(Int(maxWait)) s (its rate limit or a pause)")
       }
+      try await Task.sleep(nanoseconds: UInt64(min(wait, 3600) * 1e9))
     }
   }
 

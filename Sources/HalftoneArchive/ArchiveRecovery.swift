@@ -16,7 +16,11 @@ public final class ArchiveRecovery: Sendable {
   public init(
     archives: [ArchiveSource], fetcher: Fetcher, limits: ArchiveLimits = ArchiveLimits()
   ) {
-    clients = archives.map { ArchiveClient(source: $0, fetcher: fetcher, limits: limits) }
+    // One client (one pace) per archive, however often it was named.
+    var seen = Set<ArchiveSource>()
+    clients = archives.filter { seen.insert($0).inserted }.map {
+      ArchiveClient(source: $0, fetcher: fetcher, limits: limits)
+    }
   }
 
   /// The archives' names, in order.
@@ -68,6 +72,12 @@ public final class ArchiveRecovery: Sendable {
       } catch let error as FetchError where error.kind == .storage {
         return .failure(
           Failure(error: ArchiveError(kind: .storage, message: error.message), notArchived: []))
+      } catch is CancellationError {
+        return .failure(
+          Failure(
+            error: ArchiveError(
+              kind: .archiveUnavailable, message: "\(client.name): abandoned, the caller left"),
+            notArchived: []))
       } catch {
         unavailable = true
         reasons.append("\(client.name): \(error)")
@@ -121,7 +131,13 @@ private struct ArchiveAttempt {
       return nil
     }
     var problems: [String] = []
-    for capture in captures where replays < client.limits.maxCaptures {
+    // Remembered as not archived only when every capture was tried and was no image.
+    var conclusive = true
+    for capture in captures {
+      guard replays < client.limits.maxCaptures else {
+        conclusive = false  // out of replays before this URL's captures were all tried
+        break
+      }
       replays += 1
       let replay = ArchiveClient.replayURL(base: base, capture)
       do {
@@ -143,10 +159,17 @@ private struct ArchiveAttempt {
           response: response)
       } catch let error as FetchError where error.kind != .storage {
         problems.append("replay \(replay) failed: \(error.message)")
+        conclusive = conclusive && Self.isNoImage(error)
       }
     }
-    note(url, problems.joined(separator: "; "))
+    note(url, problems.joined(separator: "; "), conclusive: conclusive)
     return nil
+  }
+
+  /// A replay's answer that says the capture is no image (rather than that it could not be read).
+  private static func isNoImage(_ error: FetchError) -> Bool {
+    error.kind == .notAnImage
+      || (error.kind == .httpStatus && [404, 410].contains(error.httpStatus))
   }
 
   private mutating func memento(_ url: String, template: String) async throws
@@ -172,7 +195,9 @@ private struct ArchiveAttempt {
         archiveURL: response.effectiveURL, capturedAt: capturedAt,
         response: response)
     } catch let error as FetchError where error.kind != .storage {
-      if error.headers["memento-datetime"] != nil {
+      if !Self.isNoImage(error) {
+        note(url, "TimeGate \(gate) failed: \(error.message)", conclusive: false)
+      } else if error.headers["memento-datetime"] != nil {
         note(url, "the capture of \(url) is of an HTTP \(error.httpStatus ?? 0): not an image")
       } else {
         note(url, "no capture of \(url): \(error.message)")
@@ -181,9 +206,9 @@ private struct ArchiveAttempt {
     }
   }
 
-  private mutating func note(_ url: String, _ why: String) {
+  private mutating func note(_ url: String, _ why: String, conclusive: Bool = true) {
     reasons.append(why)
-    missing.append((url, why))
+    if conclusive { missing.append((url, why)) }
   }
 }
 

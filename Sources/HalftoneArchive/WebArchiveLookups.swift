@@ -37,11 +37,15 @@ extension ArchiveClient {
       + query.map { "\($0.0)=\(Self.percentEncoded($0.1))" }.joined(separator: "&")
     var request = FetchRequest(url: target)
     request.body = .document(maxBytes: limits.maxIndexBytes)
-    let response = try await send(request, lane: .lookup)
+    let response = try await send(request, lane: .lookup, confirms: false)
     do {
-      return try CDXReader.captures(response.body)
+      let captures = try CDXReader.captures(response.body)
+      pacer.succeeded()
+      return captures
     } catch {
-      pacer.failed(pause: 0, why: "its CDX answer is \(error.why)")
+      pacer.failed(
+        pause: Backoff.jittered(afterAttempt: 1, base: limits.baseBackoff, max: 60),
+        why: "its CDX answer is \(error.why)")
       throw ArchiveError(
         kind: .archiveUnavailable,
         message: "\(name) answered the capture index query for \(url) with a body that is "
@@ -68,19 +72,12 @@ extension ArchiveClient {
 
   /// An HTTP-date (IMF-fixdate), as `Accept-Datetime` takes it.
   static func httpDate(_ date: Date) -> String {
-    let formatter = DateFormatter()
-    formatter.locale = Locale(identifier: "en_US_POSIX")
-    formatter.timeZone = TimeZone(identifier: "GMT")
-    formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss 'GMT'"
-    return formatter.string(from: date)
+    ArchiveCapture.fixedFormat("EEE, dd MMM yyyy HH:mm:ss 'GMT'").string(from: date)
   }
 
   /// A `Memento-Datetime` value read back.
   static func parseHTTPDate(_ text: String) -> Date? {
-    let formatter = DateFormatter()
-    formatter.locale = Locale(identifier: "en_US_POSIX")
-    formatter.timeZone = TimeZone(identifier: "GMT")
-    formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss zzz"
-    return formatter.date(from: text.trimmingCharacters(in: .whitespaces))
+    ArchiveCapture.fixedFormat("EEE, dd MMM yyyy HH:mm:ss zzz").date(
+      from: text.trimmingCharacters(in: .whitespaces))
   }
 }

@@ -85,10 +85,15 @@ struct ArchiveOption: ParsableArguments {
     return base.hasSuffix(")") ? base.dropLast() + "; +\(contact))" : base + " (+\(contact))"
   }
 
-  /// The recovery over `fetcher` for the configured archives; `nil` without any.
-  func recovery(fetcher: Fetcher, environment: [String: String]) throws -> ArchiveRecovery? {
+  /// The recovery over `fetcher` for the configured archives; `nil` without any. `maxWait`
+  /// bounds a request's wait for its archive slot (`serve`: its deadline).
+  func recovery(
+    fetcher: Fetcher, environment: [String: String], maxWait: TimeInterval? = nil
+  ) throws -> ArchiveRecovery? {
     let sources = try sources(environment: environment)
     guard !sources.isEmpty else { return nil }
-    return ArchiveRecovery(archives: sources, fetcher: fetcher, limits: try limits)
+    var limits = try limits
+    limits.maxWait = maxWait
+    return ArchiveRecovery(archives: sources, fetcher: fetcher, limits: limits)
   }
 }

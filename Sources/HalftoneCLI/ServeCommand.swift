@@ -133,7 +133,8 @@ struct ServeCommand: AsyncParsableCommand {
       guard let fetcher else {
         throw CommandFailure.usage("--archive is used by --on-demand only: add --on-demand")
       }
-      archives = try archiveOptions.recovery(fetcher: fetcher, environment: [:])
+      archives = try archiveOptions.recovery(
+        fetcher: fetcher, environment: [:], maxWait: configuration.deadline)
     }
     let pipeline = ImagePipeline(
       cache: store, fetcher: fetcher, archives: archives, options: options)

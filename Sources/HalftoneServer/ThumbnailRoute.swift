@@ -149,14 +149,20 @@ struct ThumbnailRoute: Sendable {
 }
 
 extension HTTPFields {
-  /// These fields plus the provenance of `answer`'s original.
+  /// These fields plus the provenance of `answer`'s original. A URL longer than
+  /// `ProvenanceField.maxURLBytes` is left out (a proxy in front may refuse long headers; the
+  /// full value is in `/images`).
   func withProvenance(of answer: ResolvedThumbnail) -> HTTPFields {
     var fields = self
     let original = answer.original
     fields[ProvenanceField.source] = original.archive == nil ? "origin" : "archive"
-    fields[ProvenanceField.originalURL] = original.url
+    if original.url.utf8.count <= ProvenanceField.maxURLBytes {
+      fields[ProvenanceField.originalURL] = original.url
+    }
     if let archive = original.archive {
-      fields[ProvenanceField.archiveURL] = archive.archiveURL
+      if archive.archiveURL.utf8.count <= ProvenanceField.maxURLBytes {
+        fields[ProvenanceField.archiveURL] = archive.archiveURL
+      }
       fields[ProvenanceField.capturedAt] = ISO8601DateFormatter().string(from: archive.capturedAt)
     }
     return fields
@@ -169,4 +175,5 @@ enum ProvenanceField {
   static let originalURL = HTTPField.Name("X-Halftone-Original-URL")!
   static let archiveURL = HTTPField.Name("X-Halftone-Archive-URL")!
   static let capturedAt = HTTPField.Name("X-Halftone-Captured-At")!
+  static let maxURLBytes = 2048
 }

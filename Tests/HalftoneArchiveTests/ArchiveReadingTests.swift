@@ -101,9 +101,25 @@ final class ArchiveReadingTests: XCTestCase {
     do {
       try await pacer.acquire(.lookup)
       XCTFail("the circuit should be open")
-    } catch {
+    } catch let error as ArchiveError {
       XCTAssertEqual(error.kind, .archiveUnavailable)
       XCTAssertTrue(error.message.contains("2 requests in a row failed"), error.message)
+    }
+  }
+
+  func testAWaitLongerThanMaxWaitFailsAtOnce() async throws {
+    var limits = ArchiveLimits()
+    limits.lookupsPerMinute = 1  // the next slot is a minute away
+    limits.maxWait = 0.5
+    let pacer = ArchivePacer(name: "test", limits: limits)
+    try await pacer.acquire(.lookup)
+    let start = Date()
+    do {
+      try await pacer.acquire(.lookup)
+      XCTFail("a minute's wait is over maxWait")
+    } catch let error as ArchiveError {
+      XCTAssertEqual(error.kind, .archiveUnavailable)
+      XCTAssertLessThan(Date().timeIntervalSince(start), 30, "failed without waiting the minute")
     }
   }
 }

@@ -236,35 +236,23 @@ public final class ArchiveServer: @unchecked Sendable {
     }
   }
 
-  public static func date(_ stamp: String) -> Date? {
-    let formatter = DateFormatter()
-    formatter.locale = Locale(identifier: "en_US_POSIX")
-    formatter.timeZone = TimeZone(identifier: "UTC")
-    formatter.dateFormat = "yyyyMMddHHmmss"
-    return formatter.date(from: stamp)
-  }
+  public static func date(_ stamp: String) -> Date? { format("yyyyMMddHHmmss").date(from: stamp) }
 
-  static func timestamp(_ date: Date) -> String {
-    let formatter = DateFormatter()
-    formatter.locale = Locale(identifier: "en_US_POSIX")
-    formatter.timeZone = TimeZone(identifier: "UTC")
-    formatter.dateFormat = "yyyyMMddHHmmss"
-    return formatter.string(from: date)
-  }
+  static func timestamp(_ date: Date) -> String { format("yyyyMMddHHmmss").string(from: date) }
 
   static func httpDate(_ date: Date) -> String {
-    let formatter = DateFormatter()
-    formatter.locale = Locale(identifier: "en_US_POSIX")
-    formatter.timeZone = TimeZone(identifier: "GMT")
-    formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss 'GMT'"
-    return formatter.string(from: date)
+    format("EEE, dd MMM yyyy HH:mm:ss 'GMT'").string(from: date)
   }
 
   static func parseHTTPDate(_ text: String) -> Date? {
+    format("EEE, dd MMM yyyy HH:mm:ss zzz").date(from: text)
+  }
+
+  private static func format(_ pattern: String) -> DateFormatter {
     let formatter = DateFormatter()
     formatter.locale = Locale(identifier: "en_US_POSIX")
-    formatter.timeZone = TimeZone(identifier: "GMT")
-    formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss zzz"
-    return formatter.date(from: text)
+    formatter.timeZone = TimeZone(identifier: "UTC")
+    formatter.dateFormat = pattern
+    return formatter
   }
 }
