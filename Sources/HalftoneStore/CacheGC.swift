@@ -21,6 +21,8 @@ public struct GCReport: Sendable, Codable, Hashable {
   public var removedThumbnailRows = 0
   /// Documents removed from a shared store's references (0 on a local cache).
   public var removedSharedReferences = 0
+  /// Remembered archive misses (`archive_checks`) older than `maxAge`, forgotten.
+  public var removedArchiveChecks = 0
   /// Blobs that would have been removed but are younger than the grace period.
   public var protectedByGrace = ByteTally()
   /// Whether the blobs now fit in `maxBytes` (always true without a size limit). False only when
@@ -42,6 +44,7 @@ public struct GCReport: Sendable, Codable, Hashable {
     case removedOriginalRows = "removed_original_rows"
     case removedThumbnailRows = "removed_thumbnail_rows"
     case removedSharedReferences = "removed_shared_references"
+    case removedArchiveChecks = "removed_archive_checks"
     case protectedByGrace = "protected_by_grace"
     case withinLimit = "within_limit"
   }
@@ -113,6 +116,13 @@ extension Cache {
       run.report.removedOriginalRows += try index.write { db -> Int in
         try db.execute(
           sql: "DELETE FROM originals WHERE original IS NULL AND last_attempt_at < ?",
+          arguments: [oldest.timeIntervalSince1970])
+        return db.changesCount
+      }
+      // Likewise the archives' remembered misses: asked again after this, like any new URL.
+      run.report.removedArchiveChecks += try index.write { db -> Int in
+        try db.execute(
+          sql: "DELETE FROM archive_checks WHERE checked_at < ?",
           arguments: [oldest.timeIntervalSince1970])
         return db.changesCount
       }

@@ -136,6 +136,17 @@ final class GCTests: StoreTestCase {
     XCTAssertNil(try cache.originalStatus(forURL: "https://a/0")?.original)
   }
 
+  func testMaxAgeForgetsOldArchiveMisses() throws {
+    try cache.recordNotArchived(url: "https://a/old", archive: "wayback", error: "no capture")
+    clock.advance(10 * 86_400)
+    try cache.recordNotArchived(url: "https://a/new", archive: "wayback", error: "no capture")
+    let report = try cache.gc(maxBytes: nil, maxAge: 5 * 86_400)
+    XCTAssertEqual(report.removedArchiveChecks, 1)
+    XCTAssertNil(try cache.archiveCheck(url: "https://a/old", archive: "wayback"))
+    XCTAssertEqual(
+      try cache.archiveCheck(url: "https://a/new", archive: "wayback")?.error, "no capture")
+  }
+
   func testUnreferencedBlobsGoFirst() throws {
     try addOriginal(0)
     clock.advance(60)
