@@ -9,6 +9,10 @@ public enum Dialect: String, Sendable, Codable {
   case photon
   /// thumbor paths (`/unsafe/AxB:CxD/fit-in/WxH/smart/filters:…/<image url>`).
   case thumbor
+  /// A resized copy whose master is a rewrite of its URL (Wikimedia thumbs, WordPress uploads,
+  /// X/Twitter, Imgur, Google user content: `RenditionRules`); the declared size is the only
+  /// instruction, as for `none`.
+  case rendition
   /// No CDN recognised: the declared size (if any) is the only instruction.
   case none
 
@@ -20,7 +24,7 @@ public enum Dialect: String, Sendable, Codable {
     case .imgix: 75
     case .photon: 90
     case .thumbor: 80
-    case .none: 85
+    case .rendition, .none: 85
     }
   }
 }

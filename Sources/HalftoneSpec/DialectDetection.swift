@@ -5,12 +5,14 @@
 ///    path; host `*.files.wordpress.com` → Photon, master = the query-less URL.
 /// 3. Host `*.gannett-cdn.com` or `i.guim.co.uk` → Fastly.
 /// 4. Path starting `/unsafe/` or `/<28-character thumbor signature>/` → thumbor.
-/// 5. Any other host whose query has `ixlib` (the stamp of imgix's client libraries, for imgix
+/// 5. A rendition's host and path shape (`RenditionRules`: Wikimedia thumbs, X/Twitter, Imgur,
+///    Google user content, WordPress `wp-content/uploads` renditions) → rendition.
+/// 6. Any other host whose query has `ixlib` (the stamp of imgix's client libraries, for imgix
 ///    behind a custom domain) → imgix.
-/// 6. Any other host whose query uses a Fastly parameter name (`crop`, `precrop`, `width`,
+/// 7. Any other host whose query uses a Fastly parameter name (`crop`, `precrop`, `width`,
 ///    `height`, `quality`, `format`, `fit`, `dpr`, `auto`, `orient`, `enable`, `disable`, `trim`,
 ///    `pad`, `canvas`, `bg-color`, `optimize`, `resize-filter`) → Fastly.
-/// 7. Otherwise → none: the query is not read (a warning says so) and the master is the URL as
+/// 8. Otherwise → none: the query is not read (a warning says so) and the master is the URL as
 ///    written.
 enum DialectDetection {
   static func dialect(of url: ImageURL) -> Dialect {
@@ -19,6 +21,7 @@ enum DialectDetection {
     if isPhotonHost(host) || host.hasSuffix(".files.wordpress.com") { return .photon }
     if host.hasSuffix(".gannett-cdn.com") || host == "i.guim.co.uk" { return .fastly }
     if ThumborDialect.looksLikeThumbor(path: url.path) { return .thumbor }
+    if RenditionRules.master(of: url) != nil { return .rendition }
     let names = Set(QueryString.parameters(Substring(url.query ?? "")).map(\.name))
     if names.contains("ixlib") { return .imgix }
     if !names.isDisjoint(with: FastlyDialect.parameterNames) { return .fastly }

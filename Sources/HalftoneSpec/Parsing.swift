@@ -26,6 +26,8 @@ extension ThumbnailSpec {
       }
     case .thumbor:
       try ThumborDialect.read(parsed, original: url, into: &spec)
+    case .rendition:
+      spec.masterURL = RenditionRules.master(of: parsed)?.master ?? url
     case .none:
       spec.masterURL = url
       if !query.isEmpty {
@@ -57,8 +59,10 @@ extension ThumbnailSpec {
       try spec.read(query: text)
     case .thumbor:
       try ThumborDialect.readOptions(String(text), into: &spec)
-    case .none:
-      if !text.isEmpty { spec.warnings.append("query not read in the 'none' dialect") }
+    case .rendition, .none:
+      if !text.isEmpty {
+        spec.warnings.append("query not read in the '\(dialect.rawValue)' dialect")
+      }
     }
     try spec.setDeclaredSize(width: declaredWidth, height: declaredHeight)
     return spec
@@ -71,7 +75,7 @@ extension ThumbnailSpec {
     case .fastly: try FastlyDialect.read(&bag, into: &self)
     case .imgix: try ImgixDialect.read(&bag, into: &self)
     case .photon: try PhotonDialect.read(&bag, into: &self)
-    case .thumbor, .none: break
+    case .thumbor, .rendition, .none: break
     }
     warnings += bag.finalWarnings(dialect: dialect)
   }
