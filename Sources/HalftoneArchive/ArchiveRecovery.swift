@@ -151,7 +151,7 @@ private struct ArchiveAttempt {
           continue
         }
         let capturedAt =
-          response.headers["memento-datetime"].flatMap(ArchiveClient.parseHTTPDate)
+          response.headers["memento-datetime"].flatMap(Backoff.httpDate)
           ?? capture.capturedAt ?? Date()
         return ArchiveRecovery.Recovered(
           archive: client.name, url: url,
@@ -182,7 +182,7 @@ private struct ArchiveAttempt {
     do {
       let response = try await client.send(request, lane: .lookup, sink: sink)
       guard let stamp = response.headers["memento-datetime"],
-        let capturedAt = ArchiveClient.parseHTTPDate(stamp)
+        let capturedAt = Backoff.httpDate(stamp)
       else {
         note(
           url,

@@ -75,9 +75,4 @@ extension ArchiveClient {
     ArchiveCapture.fixedFormat("EEE, dd MMM yyyy HH:mm:ss 'GMT'").string(from: date)
   }
 
-  /// A `Memento-Datetime` value read back.
-  static func parseHTTPDate(_ text: String) -> Date? {
-    ArchiveCapture.fixedFormat("EEE, dd MMM yyyy HH:mm:ss zzz").date(
-      from: text.trimmingCharacters(in: .whitespaces))
-  }
 }

@@ -1,6 +1,10 @@
 import Foundation
 import HalftoneRecords
 
+#if canImport(Glibc)
+  import Glibc
+#endif
+
 /// The failed references of an earlier prefetch's report (`prefetch --retry-failed REPORT`):
 /// its lines with `"status": "failed"`, by record file, line and URL.
 struct FailedReferences {
@@ -14,27 +18,33 @@ struct FailedReferences {
   /// The record files they came from, in the report's order.
   private(set) var records: [String] = []
 
-  /// Reports larger than this are refused (a report line is well under 64 KiB; this is
-  /// millions of them).
-  static let maxReportBytes = 4 << 30
+  /// Longest report line read (a report line is a few KiB; its URL at most 8 KiB).
+  static let maxLineBytes = 1 << 20
 
+  /// Reads the report line by line: memory holds one line and the failed keys, however long
+  /// the report.
   init(reportPath path: String) throws {
-    let attributes = try? FileManager.default.attributesOfItem(atPath: path)
-    guard let size = attributes?[.size] as? Int else {
-      throw CommandFailure.usage("--retry-failed: cannot read the report \(path)")
-    }
-    guard size <= Self.maxReportBytes else {
+    let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+    guard descriptor >= 0 else {
       throw CommandFailure.usage(
-        "--retry-failed: \(path) is \(size) bytes, over the \(Self.maxReportBytes)-byte limit")
+        "--retry-failed: cannot read the report \(path): \(String(cString: strerror(errno)))")
     }
-    guard let data = FileManager.default.contents(atPath: path) else {
-      throw CommandFailure.usage("--retry-failed: cannot read the report \(path)")
-    }
+    let reader = LineReader(
+      descriptor: descriptor, closesDescriptor: true, maxLineBytes: Self.maxLineBytes)
     var seenRecords = Set<String>()
-    var number = 0
-    for line in data.split(separator: UInt8(ascii: "\n")) {
-      number += 1
-      guard let object = try? JSONSerialization.jsonObject(with: Data(line)) as? [String: Any]
+    while let line = reader.next() {
+      let (bytes, number): ([UInt8], Int)
+      switch line {
+      case .text(let text, let at): (bytes, number) = (text, at)
+      case .tooLong(let at):
+        throw CommandFailure.usage(
+          "--retry-failed: line \(at) of \(path) is over \(Self.maxLineBytes) bytes: is it a "
+            + "prefetch --report file?")
+      case .failed(let at, let reason):
+        throw CommandFailure.usage("--retry-failed: reading line \(at) of \(path): \(reason)")
+      }
+      if bytes.isEmpty { continue }
+      guard let object = try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any]
       else {
         throw CommandFailure.usage(
           "--retry-failed: line \(number) of \(path) is not a JSON object: is it a prefetch "

@@ -28,14 +28,19 @@ public enum Backoff {
     if !text.isEmpty, text.allSatisfy(\.isASCII), text.allSatisfy(\.isNumber) {
       return TimeInterval(text) ?? .greatestFiniteMagnitude  // absurdly many digits: "forever"
     }
+    return httpDate(text).map { Swift.max(0, $0.timeIntervalSince(now)) }
+  }
+
+  /// An HTTP-date (`Retry-After`, `Memento-Datetime`) in any of the three forms HTTP allows;
+  /// `nil` if unparseable.
+  public static func httpDate(_ value: String) -> Date? {
+    let text = value.trimmingCharacters(in: .whitespaces)
     for format in httpDateFormats {
       let formatter = DateFormatter()
       formatter.locale = Locale(identifier: "en_US_POSIX")
       formatter.timeZone = TimeZone(identifier: "GMT")
       formatter.dateFormat = format
-      if let date = formatter.date(from: text) {
-        return Swift.max(0, date.timeIntervalSince(now))
-      }
+      if let date = formatter.date(from: text) { return date }
     }
     return nil
   }

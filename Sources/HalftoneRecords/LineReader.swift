@@ -7,9 +7,9 @@
 /// Reads a file descriptor line by line through a fixed-size buffer, so memory stays bounded by
 /// the longest allowed line however long the input is. Lines end at `\n`; a trailing `\r` and a
 /// UTF-8 byte order mark on line 1 are dropped.
-final class LineReader {
+public final class LineReader {
   /// What the reader found next.
-  enum Line {
+  public enum Line {
     /// A line's bytes (without its end) and its 1-based number.
     case text([UInt8], number: Int)
     /// A line longer than the bound; its bytes were skipped.
@@ -36,7 +36,7 @@ final class LineReader {
   private var chunk = [UInt8](repeating: 0, count: LineReader.chunkSize)
 
   /// - Parameter closesDescriptor: whether the reader owns `descriptor` (false for stdin).
-  init(descriptor: Int32, closesDescriptor: Bool, maxLineBytes: Int) {
+  public init(descriptor: Int32, closesDescriptor: Bool, maxLineBytes: Int) {
     self.descriptor = descriptor
     self.closesDescriptor = closesDescriptor
     self.maxLineBytes = maxLineBytes
@@ -52,7 +52,7 @@ final class LineReader {
   }
 
   /// The next line, or nil at the end of the input.
-  func next() -> Line? {
+  public func next() -> Line? {
     if let line = pushedBack {
       pushedBack = nil
       return line

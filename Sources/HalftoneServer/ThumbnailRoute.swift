@@ -163,7 +163,8 @@ extension HTTPFields {
       if archive.archiveURL.utf8.count <= ProvenanceField.maxURLBytes {
         fields[ProvenanceField.archiveURL] = archive.archiveURL
       }
-      fields[ProvenanceField.capturedAt] = ISO8601DateFormatter().string(from: archive.capturedAt)
+      // A format style, not an ISO8601DateFormatter: that costs an allocation per request.
+      fields[ProvenanceField.capturedAt] = archive.capturedAt.formatted(.iso8601)
     }
     return fields
   }
