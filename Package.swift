@@ -90,7 +90,7 @@ let package = Package(
     .executableTarget(
       name: "HalftoneCLI",
       dependencies: [
-        "Halftone", "HalftoneCore", "HalftoneServer", "HalftoneS3",
+        "Halftone", "HalftoneCore", "HalftoneServer", "HalftoneS3", "Yams",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),

@@ -52,6 +52,16 @@ public final class ImagePipeline: Sendable {
     reads = WorkLimiter(limit: max(1, options.indexReaders))
   }
 
+  /// The spec of an image reference: its URL read with the site rules (`options.urlRules`) and
+  /// the size its record declares. Every caller reads references through this.
+  public func spec(url: String, declaredWidth: Int? = nil, declaredHeight: Int? = nil)
+    throws(SpecError) -> ThumbnailSpec
+  {
+    try ThumbnailSpec.parse(
+      url: url, declaredWidth: declaredWidth, declaredHeight: declaredHeight,
+      rules: options.urlRules)
+  }
+
   /// The URLs `spec`'s original is looked up under and fetched from, in order.
   public func candidates(for spec: ThumbnailSpec) -> [SourceCandidate] {
     SourceCandidate.candidates(for: spec, mode: options.fetchMode)

@@ -1,4 +1,5 @@
 import Foundation
+import HalftoneSpec
 
 /// Which URL a reference's original is fetched from.
 public enum FetchMode: String, Sendable, Codable, CaseIterable {
@@ -30,6 +31,8 @@ public struct PipelineOptions: Sendable {
   /// An archive that had no capture of a URL is not asked about it again for this long
   /// (`--archive-retry-after`), unless `refresh`.
   public var archiveRetryAfter: TimeInterval = 30 * 86_400
+  /// Site rules read before the built-in dialect detection (`--url-rules`).
+  public var urlRules = URLRules.none
 
   public init() {}
 }

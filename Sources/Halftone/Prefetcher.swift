@@ -55,7 +55,10 @@ public final class Prefetcher: Sendable {
         case .problem(let problem):
           if (options.shard?.index ?? 0) == 0 { finish(ReferenceOutcome(problem: problem)) }
         case .reference(let reference):
-          if let shard = options.shard, !shard.contains(reference) { continue }
+          if let shard = options.shard, !shard.contains(reference, rules: options.pipeline.urlRules)
+          {
+            continue
+          }
           if inFlight >= options.concurrency, let done = await group.next() {
             inFlight -= 1
             finish(done)
@@ -75,9 +78,10 @@ public final class Prefetcher: Sendable {
   public func process(_ reference: ImageReference, runStarted: Date) async -> ReferenceOutcome {
     var outcome = ReferenceOutcome(reference: reference)
     do {
-      let spec = try ThumbnailSpec.parse(
+      let spec = try pipeline.spec(
         url: reference.url, declaredWidth: reference.declaredWidth,
         declaredHeight: reference.declaredHeight)
+      outcome.describe(spec)
       let resolved = try await pipeline.thumbnail(
         for: spec, refresh: options.refresh,
         published: PublishedDate.parse(reference.article.publishedDateTime))

@@ -2,6 +2,7 @@ import Foundation
 import HalftoneArchive
 import HalftoneCore
 import HalftoneRecords
+import HalftoneSpec
 import HalftoneStore
 
 /// What happened to one image reference in a prefetch run: one line of the JSON Lines report.
@@ -24,6 +25,15 @@ public struct ReferenceOutcome: Codable, Sendable, Hashable {
   public var line: Int
   /// The image URL as the record wrote it.
   public var url: String
+  /// The URL grammar the reference was read in (`none` when Halftone knows none); absent when the
+  /// URL could not be read at all.
+  public var dialect: Dialect?
+  /// The master the dialect derived from the URL (the first one tried); absent when it is the URL
+  /// as written or none is derivable.
+  public var masterURL: String?
+  /// Parameters of the URL Halftone read differently from the CDN or could not honour, one
+  /// sentence each (absent when none).
+  public var warnings: [String]?
   public var status: Status
   public var errorKind: ErrorKind?
   public var error: String?
@@ -41,7 +51,9 @@ public struct ReferenceOutcome: Codable, Sendable, Hashable {
   public var published: String?
 
   enum CodingKeys: String, CodingKey {
-    case record, line, url, status
+    case record, line, url, dialect
+    case masterURL = "master_url"
+    case warnings, status
     case errorKind = "error_kind"
     case error
     case originErrorKind = "origin_error_kind"
@@ -112,6 +124,14 @@ extension ReferenceOutcome {
     title = problem.title ?? problem.article?.title
     sourceURL = problem.article?.sourceURL
     published = problem.article?.publishedDateTime
+  }
+
+  /// Records how the URL was read: its dialect, its master and the warnings.
+  mutating func describe(_ spec: ThumbnailSpec) {
+    dialect = spec.dialect
+    let master = spec.masterURL
+    masterURL = master.isEmpty || master == spec.imageURL ? nil : master
+    warnings = spec.warnings.isEmpty ? nil : spec.warnings
   }
 
   mutating func fill(_ resolved: ResolvedThumbnail, runStarted: Date) {

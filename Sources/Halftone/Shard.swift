@@ -29,11 +29,11 @@ public struct Shard: Sendable, Hashable, CustomStringConvertible {
 
   /// Whether `reference` is this shard's. A reference whose URL does not parse is placed by its
   /// URL as written (it is reported, once, by the shard it falls to).
-  public func contains(_ reference: ImageReference) -> Bool {
+  public func contains(_ reference: ImageReference, rules: URLRules = .none) -> Bool {
     let key: String
     if let spec = try? ThumbnailSpec.parse(
       url: reference.url, declaredWidth: reference.declaredWidth,
-      declaredHeight: reference.declaredHeight),
+      declaredHeight: reference.declaredHeight, rules: rules),
       let master = SourceCandidate.candidates(for: spec, mode: .master).first
     {
       key = master.url

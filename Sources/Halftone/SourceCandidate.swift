@@ -4,8 +4,10 @@ import HalftoneSpec
 ///
 /// The one order every caller uses (prefetch, on-demand serving, `/thumbnails`, `/images`,
 /// `lookup`), from `ImagePipeline.candidates(for:)`:
-/// - `--fetch master` (the default): the dialect's master, then the URL as written (kept when the
-///   master answered 4xx). One candidate when they are the same URL (no dialect).
+/// - `--fetch master` (the default): the dialect's master, then its further masters (The New York
+///   Times' `-superJumbo`, then `-jumbo`), then the URL as written (each kept when the one before
+///   answered 4xx). One candidate when they are the same URL (no dialect); the URL as written
+///   alone when no master is derivable (Arc XP resizer v2).
 /// - `--fetch as-written`: the URL as written only.
 public struct SourceCandidate: Sendable, Hashable, Codable {
   public enum Role: String, Sendable, Hashable, Codable {
@@ -31,16 +33,23 @@ public struct SourceCandidate: Sendable, Hashable, Codable {
   /// The candidates of `spec` in the order they are looked up and fetched.
   public static func candidates(for spec: ThumbnailSpec, mode: FetchMode) -> [SourceCandidate] {
     let master = spec.masterURL
+    // A URL spec without a master: the CDN's output is all there is to fetch.
+    if master.isEmpty, !spec.imageURL.isEmpty {
+      return [SourceCandidate(url: spec.imageURL, role: .asWritten)]
+    }
     let sameURL = master.isEmpty || master == spec.imageURL
     switch mode {
     case .asWritten:
       return [SourceCandidate(url: spec.imageURL, role: sameURL ? .master : .asWritten)]
     case .master:
       if sameURL { return [SourceCandidate(url: spec.imageURL, role: .master)] }
-      return [
-        SourceCandidate(url: master, role: .master),
-        SourceCandidate(url: spec.imageURL, role: .asWritten),
-      ]
+      var candidates: [SourceCandidate] = []
+      for url in [master] + spec.fallbackMasterURLs
+      where url != spec.imageURL && !candidates.contains(where: { $0.url == url }) {
+        candidates.append(SourceCandidate(url: url, role: .master))
+      }
+      candidates.append(SourceCandidate(url: spec.imageURL, role: .asWritten))
+      return candidates
     }
   }
 }

@@ -19,17 +19,7 @@ struct LookupCommand: AsyncParsableCommand {
       """
   )
 
-  @Argument(help: "The image URL as the article references it.")
-  var url: String
-
-  @Option(help: "Declared width in pixels, as in the record.")
-  var width: Int?
-
-  @Option(help: "Declared height in pixels, as in the record.")
-  var height: Int?
-
-  @Option(help: "Which URLs originals are looked up under: master or as-written (as prefetch).")
-  var fetch: FetchMode = .master
+  @OptionGroup var reference: ReferenceOptions
 
   @Flag(help: "List every thumbnail of the original, not only the one for this URL's spec.")
   var all = false
@@ -38,20 +28,25 @@ struct LookupCommand: AsyncParsableCommand {
   var json = false
 
   @OptionGroup var cacheOption: CacheOption
+  @OptionGroup var urlRulesOption: URLRulesOption
 
   func run() async throws {
+    let urlRules = try urlRulesOption.load()
     let spec: ThumbnailSpec
     do {
-      spec = try ThumbnailSpec.parse(url: url, declaredWidth: width, declaredHeight: height)
+      spec = try ThumbnailSpec.parse(
+        url: reference.url, declaredWidth: reference.width, declaredHeight: reference.height,
+        rules: urlRules)
     } catch {
       throw CommandFailure(error, exitCode: 2)
     }
     let cache = try cacheOption.open()
     var options = PipelineOptions()
-    options.fetchMode = fetch
+    options.fetchMode = reference.fetch
+    options.urlRules = urlRules
     let pipeline = ImagePipeline(cache: cache, fetcher: nil, options: options)
     let description = try await pipeline.describe(spec).withPaths(from: cache)
-    let sized = width != nil || height != nil
+    let sized = reference.width != nil || reference.height != nil
     if json {
       printJSON(description)
     } else {
@@ -61,7 +56,7 @@ struct LookupCommand: AsyncParsableCommand {
     if !complete {
       if !json {
         let missing = description.original == nil ? "not cached" : "thumbnail not cached"
-        FileHandle.standardError.write(Data("halftone: \(missing): \(url)\n".utf8))
+        FileHandle.standardError.write(Data("halftone: \(missing): \(reference.url)\n".utf8))
       }
       throw ExitCode.failure
     }

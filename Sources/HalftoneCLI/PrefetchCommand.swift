@@ -55,6 +55,7 @@ struct PrefetchCommand: AsyncParsableCommand {
   var refresh = false
 
   @OptionGroup var archiveOptions: ArchiveOption
+  @OptionGroup var urlRulesOption: URLRulesOption
 
   @Flag(help: "Skip the origin: take originals from the cache or the --archive archives only.")
   var archiveOnly = false
@@ -115,6 +116,8 @@ struct PrefetchCommand: AsyncParsableCommand {
 
   func run() async throws {
     let environment = ProcessInfo.processInfo.environment
+    // Before anything is opened: a bad rules file stops the run at start.
+    let urlRules = try urlRulesOption.load()
     let failed = try retryFailed.map { try FailedReferences(reportPath: $0) }
     let records = self.records.isEmpty ? failed?.records ?? [] : self.records
     for path in records where path != "-" && !FileManager.default.fileExists(atPath: path) {
@@ -142,6 +145,7 @@ struct PrefetchCommand: AsyncParsableCommand {
     options.refresh = refresh
     options.concurrency = concurrency
     options.maxPixels = maxPixels
+    options.pipeline.urlRules = urlRules
     options.pipeline.archiveOnly = archiveOnly
     options.pipeline.archiveRetryAfter = try archiveOptions.retryAfter
     options.shard = try chosenShard(environment: environment)

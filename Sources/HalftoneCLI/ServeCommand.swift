@@ -34,6 +34,7 @@ struct ServeCommand: AsyncParsableCommand {
   @OptionGroup var cache: CacheOption
 
   @OptionGroup(title: "Web archives (with --on-demand only)") var archiveOptions: ArchiveOption
+  @OptionGroup var urlRulesOption: URLRulesOption
 
   @Option(help: "Interface to bind (default 127.0.0.1: loopback only).")
   var host: String?
@@ -82,6 +83,8 @@ struct ServeCommand: AsyncParsableCommand {
 
   func run() async throws {
     let environment = ServerEnvironment()
+    // Before anything is opened: a bad rules file stops the server at start.
+    let urlRules = try urlRulesOption.load()
     let configuration: HalftoneServerConfiguration
     let allowPrivate: Bool
     do {
@@ -126,6 +129,7 @@ struct ServeCommand: AsyncParsableCommand {
     var options = PipelineOptions()
     options.fetchMode = try fetch ?? Self.fetchMode(environment) ?? .master
     options.archiveRetryAfter = try archiveOptions.retryAfter
+    options.urlRules = urlRules
     // Archives only when asked for on the command line: a server does not contact a third party
     // because of the environment of the prefetch jobs it shares a machine with.
     var archives: ArchiveRecovery?

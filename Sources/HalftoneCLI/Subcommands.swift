@@ -7,6 +7,7 @@ let registeredSubcommands: [any ParsableCommand.Type] = [
   ServeCommand.self,
   ThumbnailCommand.self,
   LookupCommand.self,
+  ExplainCommand.self,
   StatsCommand.self,
   VerifyCommand.self,
   GcCommand.self,

@@ -48,6 +48,8 @@ struct ThumbnailCommand: AsyncParsableCommand {
   @Option(name: .shortAndLong, help: "Where to write the thumbnail.")
   var output: String
 
+  @OptionGroup var urlRulesOption: URLRulesOption
+
   func validate() throws {
     if url != nil && spec != nil {
       throw ValidationError("Give either --url or --spec, not both.")
@@ -92,9 +94,11 @@ struct ThumbnailCommand: AsyncParsableCommand {
   }
 
   private func parsedSpec() throws -> ThumbnailSpec {
+    let rules = try urlRulesOption.load()
     do {
       if let url {
-        return try ThumbnailSpec.parse(url: url, declaredWidth: width, declaredHeight: height)
+        return try ThumbnailSpec.parse(
+          url: url, declaredWidth: width, declaredHeight: height, rules: rules)
       }
       return try ThumbnailSpec.parse(
         query: spec ?? "", dialect: .fastly, declaredWidth: width, declaredHeight: height)

@@ -27,7 +27,7 @@ struct ImagesRoute: Sendable {
     }
     let spec: ThumbnailSpec
     do {
-      spec = try ThumbnailSpec.parse(
+      spec = try pipeline.spec(
         url: url, declaredWidth: try Self.dimension("width", items),
         declaredHeight: try Self.dimension("height", items))
     } catch let error as APIError {

@@ -49,9 +49,10 @@ struct ThumbnailQuery: Sendable, Equatable {
   }
 
   /// The spec: the URL's dialect read with the declared size, then the forced format.
-  func spec() throws(APIError) -> ThumbnailSpec {
+  func spec(rules: URLRules = .none) throws(APIError) -> ThumbnailSpec {
     do {
-      var spec = try ThumbnailSpec.parse(url: url, declaredWidth: width, declaredHeight: height)
+      var spec = try ThumbnailSpec.parse(
+        url: url, declaredWidth: width, declaredHeight: height, rules: rules)
       if let format { try spec.override(width: nil, height: nil, format: format, quality: nil) }
       return spec
     } catch {

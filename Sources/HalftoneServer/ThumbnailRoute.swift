@@ -33,7 +33,7 @@ struct ThumbnailRoute: Sendable {
     let items = CanonicalQuery.items(Substring(request.uri.query ?? ""))
     try checkSignature(items)
     let query = try ThumbnailQuery(items: items)
-    let spec = try query.spec()
+    let spec = try query.spec(rules: pipeline.options.urlRules)
 
     let offers = Self.offers(spec, accept: request.headers[.accept])
     let preferred = offers.first

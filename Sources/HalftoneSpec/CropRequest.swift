@@ -4,6 +4,9 @@ struct CropRequest: Hashable, Sendable {
     case lengths(width: Length, height: Length)
     /// The largest region of this aspect ratio.
     case ratio(AspectRatio)
+    /// The image less these edges, in pixels (Cloudflare `trim=top;right;bottom;left`); the
+    /// crop's position is the left and top inset.
+    case insets(top: Int, right: Int, bottom: Int, left: Int)
   }
 
   var size: Size
@@ -58,6 +61,8 @@ struct CropRequest: Hashable, Sendable {
     switch size {
     case .lengths(let width, let height):
       return (max(1, width.pixels(of: image.width)), max(1, height.pixels(of: image.height)))
+    case .insets(let top, let right, let bottom, let left):
+      return (max(1, image.width - left - right), max(1, image.height - top - bottom))
     case .ratio(let ratio):
       // Wider image than the ratio: full height; otherwise full width.
       if image.width * ratio.height >= image.height * ratio.width {
@@ -83,6 +88,8 @@ struct CropRequest: Hashable, Sendable {
     switch size {
     case .lengths(let width, let height): text = "\(width.keyText),\(height.keyText)"
     case .ratio(let ratio): text = "ratio\(ratio.keyText)"
+    case .insets(let top, let right, let bottom, let left):
+      text = "insets\(top),\(right),\(bottom),\(left)"
     }
     text += "@\(x.keyText),\(y.keyText)"
     if smart { text += ",smart" }

@@ -3,7 +3,8 @@
 /// `fit`, `dpr`, `quality`, `format`, `auto`, `enable`/`disable=upscale`, `orient`.
 ///
 /// Also read, for the Guardian (i.guim.co.uk, a Fastly IO service with a few extras): `fit=max`
-/// and `fit=clip` as `bounds`, `auto=format` as `[.avif, .webp]`, and its `s` signature (ignored).
+/// and `fit=clip` as `bounds`, `auto=format` as `[.avif, .webp]`, `crop=none` (no crop), and its `s`
+/// signature (ignored).
 enum FastlyDialect {
   /// Parameter names that make an unknown host's query Fastly's (see `DialectDetection`).
   static let parameterNames: Set<String> = [
@@ -17,7 +18,9 @@ enum FastlyDialect {
     if let value = bag.take("precrop") {
       spec.precrop = try crop(value, parameter: "precrop", bag: &bag)
     }
-    if let value = bag.take("crop") { spec.crop = try crop(value, parameter: "crop", bag: &bag) }
+    if let value = bag.take("crop"), !(spec.dialect == .guardian && value == "none") {
+      spec.crop = try crop(value, parameter: "crop", bag: &bag)
+    }
     if spec.crop == nil {
       // A precrop alone cuts exactly what the same crop would: one form, one canonical key.
       (spec.crop, spec.precrop) = (spec.precrop, nil)

@@ -58,6 +58,28 @@ enum FillAnchor: Hashable, Sendable {
   /// Centred on a focal point given as shares (millionths) of the region's width and height, then
   /// kept inside the region.
   case focalPoint(x: Int, y: Int)
+  /// Centred on a point in source pixels (thumbor `filters:focal(…)`, Arc XP `focal=x,y`,
+  /// Cloudinary `g_xy_center`), then kept inside the region.
+  case focalPixel(x: Int, y: Int)
+
+  /// A compass direction as several dialects name it (`north_west`, `top_left`, `northwest`,
+  /// `left`, `center`…); `nil` for any other name.
+  static func compass(_ name: Substring) -> FillAnchor? {
+    let words = String(name.lowercased().map { $0 == "-" ? "_" : $0 })
+    let table: [String: (Int, Int)] = [
+      "north_west": (-1, -1), "northwest": (-1, -1), "top_left": (-1, -1),
+      "north": (0, -1), "top": (0, -1),
+      "north_east": (1, -1), "northeast": (1, -1), "top_right": (1, -1),
+      "west": (-1, 0), "left": (-1, 0),
+      "center": (0, 0), "centre": (0, 0), "middle": (0, 0),
+      "east": (1, 0), "right": (1, 0),
+      "south_west": (-1, 1), "southwest": (-1, 1), "bottom_left": (-1, 1),
+      "south": (0, 1), "bottom": (0, 1),
+      "south_east": (1, 1), "southeast": (1, 1), "bottom_right": (1, 1),
+    ]
+    guard let (horizontal, vertical) = table[words] else { return nil }
+    return FillAnchor.edges(horizontal: horizontal, vertical: vertical).normalised
+  }
 
   var normalised: FillAnchor {
     switch self {
@@ -73,6 +95,7 @@ enum FillAnchor: Hashable, Sendable {
     case .attention: "attention"
     case .edges(let horizontal, let vertical): "edges:\(horizontal),\(vertical)"
     case .focalPoint(let x, let y): "focal:\(FixedPoint.text(x)),\(FixedPoint.text(y))"
+    case .focalPixel(let x, let y): "focalpx:\(x),\(y)"
     }
   }
 }

@@ -12,10 +12,23 @@
 ///   `…/<id>.jpg:small` → `:orig`.
 /// - **Imgur** `i.imgur.com/<id><s|b|t|m|l|h>.<ext>` → `<id>.<ext>` (ids are 5 or 7 characters:
 ///   a 6- or 8-character stem ending in a size letter is a rendition).
+/// - **The New York Times** `static<NN>.nyt.com/images/…/<slug>-<crop name>.jpg` (a crop name
+///   of `nytCropNames`, optionally followed by `-v<N>`) → `-superJumbo`, then `-jumbo`.
 /// - **Google user content** `lh<N>.googleusercontent.com/…=w640-h480-c` (any size options after
 ///   the last `=`) → `…=s0` (the original size).
 enum RenditionRules {
-  /// The master of a rendition URL, with the rule's name; `nil` when no rule matches.
+  /// The masters of a rendition URL in the order to try them, with the rule's name; `nil` when
+  /// no rule matches.
+  static func masters(of url: ImageURL) -> (rule: String, masters: [String])? {
+    if isNYTHost(url.host), let masters = nytMasters(url.path) {
+      let base = "\(url.scheme)://\(url.authority)"
+      return ("nytimes", masters.map { base + $0 })
+    }
+    guard let (rule, master) = master(of: url) else { return nil }
+    return (rule, [master])
+  }
+
+  /// The one master of a rendition URL (every rule but The New York Times'), with the rule's name.
   static func master(of url: ImageURL) -> (rule: String, master: String)? {
     let base = "\(url.scheme)://\(url.authority)"
     if url.host == "upload.wikimedia.org", let path = wikimediaMaster(url.path) {
@@ -116,5 +129,48 @@ enum RenditionRules {
     dropScaled()  // `name-scaled-1024x683.jpg` too
     guard changed, !stem.isEmpty else { return nil }
     return String(path[...slash]) + stem + file[dot...]
+  }
+
+  static func isNYTHost(_ host: String) -> Bool {
+    guard host.hasPrefix("static"), host.hasSuffix(".nyt.com") else { return false }
+    let digits = host.dropFirst("static".count).dropLast(".nyt.com".count)
+    return digits.allSatisfy { $0.isASCII && $0.isNumber }
+  }
+
+  /// Crop names The New York Times gives its renditions (as its APIs and pages list them).
+  static let nytCropNames: Set<Substring> = [
+    "thumbStandard", "thumbLarge", "thumbWide", "articleInline", "articleLarge", "articleLeft",
+    "jumbo", "superJumbo", "popup", "blog480", "blogSmallInline", "hpLarge", "hpSmall",
+    "sfSpan", "facebookJumbo", "mobileMasterAt3x", "master180", "master315", "master495",
+    "master675", "master768", "master1050", "mediumThreeByTwo210", "mediumThreeByTwo225",
+    "mediumThreeByTwo252", "mediumThreeByTwo378", "mediumThreeByTwo440", "threeByTwoSmallAt2X",
+    "threeByTwoMediumAt2X", "threeByTwoLargeAt2X", "square320", "square640", "mediumSquareAt3X",
+    "mediumSquare149", "videoSixteenByNine1050", "videoSixteenByNine768", "videoSixteenByNine600",
+    "videoSixteenByNine540", "videoSixteenByNine480", "videoSixteenByNine390",
+    "videoSixteenByNineJumbo1600", "videoLarge", "verticalTwoByThree735", "watch308",
+    "watch268", "moth", "filmstrip", "tmagArticle", "tmagSF", "slide", "articleSpan",
+  ]
+
+  /// `/images/…/<slug>-articleLarge.jpg` → `[…-superJumbo.jpg, …-jumbo.jpg]` (without the one
+  /// written); `nil` when the name is not a crop name or already `superJumbo`.
+  static func nytMasters(_ path: String) -> [String]? {
+    guard path.hasPrefix("/images/"), let slash = path.lastIndex(of: "/"),
+      let dot = path.lastIndex(of: "."), dot > slash
+    else { return nil }
+    var stem = path[path.index(after: slash)..<dot]
+    if let dash = stem.lastIndex(of: "-") {
+      let suffix = stem[stem.index(after: dash)...]
+      if suffix.count > 1, suffix.first == "v", suffix.dropFirst().allSatisfy(\.isNumber) {
+        stem = stem[..<dash]  // `-v2`: a re-crop under the same name
+      }
+    }
+    guard let dash = stem.lastIndex(of: "-") else { return nil }
+    let crop = stem[stem.index(after: dash)...]
+    guard nytCropNames.contains(crop), crop != "superJumbo" else { return nil }
+    let head = String(path[...slash]) + stem[..<dash]
+    let ext = path[dot...]
+    return (crop == "jumbo" ? ["superJumbo"] : ["superJumbo", "jumbo"]).map {
+      "\(head)-\($0)\(ext)"
+    }
   }
 }

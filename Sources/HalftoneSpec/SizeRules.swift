@@ -176,6 +176,11 @@ enum SizeRules {
         min(spareWidth, max(0, centreX - cut.width / 2)),
         min(spareHeight, max(0, centreY - cut.height / 2))
       )
+    case .focalPixel(let x, let y):
+      return (
+        min(spareWidth, max(0, x - region.x - cut.width / 2)),
+        min(spareHeight, max(0, y - region.y - cut.height / 2))
+      )
     }
   }
 

@@ -12,6 +12,10 @@ public struct ThumbnailSpec: Sendable, Hashable {
   /// for Photon (`https://i0.wp.com/host/path` → `https://host/path`) and thumbor, `imageURL`
   /// for `.none` (empty for a bare query).
   public var masterURL: String
+  /// Further masters, tried in order after `masterURL` answers 4xx and before the URL as written
+  /// (The New York Times: `-superJumbo`, then `-jumbo`; a `--url-rules` rewrite's later
+  /// candidates).
+  public var fallbackMasterURLs: [String]
   /// The output format; `nil` derives it from the source: JPEG for opaque sources, PNG for sources
   /// with alpha, WebP and AVIF sources keep their format.
   public var format: OutputFormat?
@@ -51,6 +55,7 @@ public struct ThumbnailSpec: Sendable, Hashable {
     self.dialect = dialect
     self.imageURL = imageURL
     self.masterURL = masterURL
+    fallbackMasterURLs = []
     format = nil
     progressive = false
     autoFormats = []

@@ -9,12 +9,38 @@
 /// Choices: never enlarge unless `filters:upscale()`; flips (negative sizes) and `trim` are ignored
 /// with a warning; an image path without a scheme is fetched over https.
 enum ThumborDialect {
-  /// True for paths whose first segment is `unsafe` or a thumbor signature (28 base64url
-  /// characters ending in `=`).
-  static func looksLikeThumbor(path: String) -> Bool {
-    let segments = path.split(separator: "/", maxSplits: 2, omittingEmptySubsequences: false)
-    guard segments.count == 3, segments[0].isEmpty else { return false }
-    return segments[1] == "unsafe" || isSignature(segments[1])
+  /// True for thumbor paths (see `signatureSegment(path:)`).
+  static func looksLikeThumbor(path: String) -> Bool { signatureSegment(path: path) != nil }
+
+  /// The index of the path segment holding `unsafe` or a thumbor signature (28 base64url
+  /// characters ending in `=`): the first segment, or — behind a prefix such as Vox Media's
+  /// `/thumbor/` or Arc XP's `/resizer/` — the second or third when the segment after it is a
+  /// thumbor option (`AxB:CxD`, `WxH`, `fit-in`, `trim`, `smart`, `filters:…`).
+  static func signatureSegment(path: String) -> Int? {
+    let segments = path.split(separator: "/", maxSplits: 5, omittingEmptySubsequences: false)
+    guard segments.count >= 3, segments[0].isEmpty else { return nil }
+    if segments[1] == "unsafe" || isSignature(segments[1]) { return 1 }
+    for index in 2...3 where index + 1 < segments.count {
+      if segments[index] == "unsafe" || isSignature(segments[index]),
+        isOptionShape(segments[index + 1])
+      {
+        return index
+      }
+    }
+    return nil
+  }
+
+  private static func isOptionShape(_ segment: Substring) -> Bool {
+    if ["fit-in", "adaptive-fit-in", "full-fit-in", "trim", "smart"].contains(segment)
+      || segment.hasPrefix("filters:") || segment.hasPrefix("trim:")
+    {
+      return true
+    }
+    let size = segment.split(separator: ":", omittingEmptySubsequences: false).first ?? ""
+    let sides = size.split(separator: "x", omittingEmptySubsequences: false)
+    return sides.count == 2
+      && sides.allSatisfy { side in side.drop(while: { $0 == "-" }).allSatisfy(\.isNumber) }
+      && sides.contains { !$0.isEmpty }
   }
 
   private static func isSignature(_ text: Substring) -> Bool {
@@ -28,7 +54,9 @@ enum ThumborDialect {
   static func read(_ url: ImageURL, original: String, into spec: inout ThumbnailSpec)
     throws(SpecError)
   {
-    var segments = url.path.split(separator: "/", omittingEmptySubsequences: false).dropFirst(2)
+    let start = signatureSegment(path: url.path) ?? 1
+    var segments = url.path.split(separator: "/", omittingEmptySubsequences: false).dropFirst(
+      start + 1)
     var warnings: [String] = []
     try readOptions(&segments, into: &spec, warnings: &warnings)
     spec.warnings += warnings
@@ -176,6 +204,8 @@ enum ThumborDialect {
           warnings.append("thumbor format(gif) is written as png")
         default: throw .invalidSpec("format", argument, "expected jpeg, png, webp, avif or gif")
         }
+      case "focal":
+        spec.anchor = try focalPoint(argument)
       case "upscale": spec.upscale = true
       case "no_upscale": spec.upscale = false
       case "strip_icc", "strip_exif": break
@@ -183,6 +213,19 @@ enum ThumborDialect {
         warnings.append("thumbor filter \(name)(\(argument)) is not supported and was ignored")
       }
     }
+  }
+
+  /// `focal(AxB:CxD)`: the centre of that box in source pixels (or `focal(XxY)`, a point).
+  private static func focalPoint(_ argument: String) throws(SpecError) -> FillAnchor {
+    let numbers = argument.split(separator: ":").flatMap {
+      $0.split(separator: "x", omittingEmptySubsequences: false)
+    }.map { FixedPoint.integer($0) }
+    guard numbers.count == 4 || numbers.count == 2, numbers.allSatisfy({ ($0 ?? -1) >= 0 }) else {
+      throw .invalidSpec("focal", argument, "expected focal(AxB:CxD) in source pixels")
+    }
+    let values = numbers.map { $0! }
+    if values.count == 2 { return .focalPixel(x: values[0], y: values[1]) }
+    return .focalPixel(x: (values[0] + values[2]) / 2, y: (values[1] + values[3]) / 2)
   }
 
   /// The image part of the path as an absolute URL (percent-decoded when it was encoded whole).

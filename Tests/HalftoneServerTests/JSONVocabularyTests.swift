@@ -66,7 +66,7 @@ final class JSONVocabularyTests: XCTestCase {
     try assertVocabulary(
       try encoder.encode(outcome),
       has: [
-        "record", "line", "url", "status", "original", "original.digest", "original.url",
+        "record", "line", "url", "dialect", "status", "original", "original.digest", "original.url",
         "original.fetched_at", "thumbnail", "thumbnail.digest", "thumbnail.spec_key",
         "thumbnail.width", "thumbnail.height", "thumbnail.format", "thumbnail.bytes",
         "thumbnail.href", "title", "source_url", "published",

@@ -11,7 +11,7 @@ final class DialectDetectionTests: XCTestCase {
       ),
       (
         "https://i.guim.co.uk/img/media/abc/0_0_5000_3000/master/5000.jpg?width=620&quality=85&auto=format&fit=max&s=0a1b",
-        .fastly, "https://i.guim.co.uk/img/media/abc/0_0_5000_3000/master/5000.jpg"
+        .guardian, "https://media.guim.co.uk/abc/0_0_5000_3000/master/5000.jpg"
       ),
       (
         "https://assets.imgix.net/a/b.jpg?w=640&fit=crop", .imgix,

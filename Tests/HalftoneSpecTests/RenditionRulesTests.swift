@@ -61,6 +61,43 @@ final class RenditionRulesTests: XCTestCase {
     }
   }
 
+  /// The New York Times' crop names (as its pages and API write them) read to `-superJumbo`,
+  /// then `-jumbo`, then the URL as written; the query is dropped from the masters.
+  func testNewYorkTimesRenditionsNameTwoMastersInOrder() throws {
+    let base = "https://static01.nyt.com/images/2024/05/01/world/01harbour/01harbour"
+    let cases: [(url: String, masters: [String])] = [
+      (
+        "\(base)-articleLarge.jpg?quality=75&auto=webp",
+        ["\(base)-superJumbo.jpg", "\(base)-jumbo.jpg"]
+      ),
+      ("\(base)-thumbStandard.jpg", ["\(base)-superJumbo.jpg", "\(base)-jumbo.jpg"]),
+      ("\(base)-mediumThreeByTwo440.jpg", ["\(base)-superJumbo.jpg", "\(base)-jumbo.jpg"]),
+      (
+        "\(base)-videoSixteenByNineJumbo1600-v2.jpg",
+        ["\(base)-superJumbo.jpg", "\(base)-jumbo.jpg"]
+      ),
+      ("\(base)-jumbo.jpg?quality=90&auto=webp", ["\(base)-superJumbo.jpg"]),
+      (
+        "https://static.nyt.com/images/2019/01/01/arts/01pic/01pic-square640.png",
+        [
+          "https://static.nyt.com/images/2019/01/01/arts/01pic/01pic-superJumbo.png",
+          "https://static.nyt.com/images/2019/01/01/arts/01pic/01pic-jumbo.png",
+        ]
+      ),
+    ]
+    for (url, masters) in cases {
+      let spec = try ThumbnailSpec.parse(url: url, declaredWidth: 600, declaredHeight: 400)
+      XCTAssertEqual(spec.dialect, .rendition, url)
+      XCTAssertEqual([spec.masterURL] + spec.fallbackMasterURLs, masters, url)
+      let plan = try spec.plan(for: source(2048, 1365))
+      XCTAssertEqual([plan.width, plan.height], [600, 400], url)
+    }
+    // Already the largest, or not a crop name: the URL as written is the master.
+    for url in ["\(base)-superJumbo.jpg", "\(base)-harbourFront.jpg"] {
+      XCTAssertEqual(try ThumbnailSpec.parse(url: url).masterURL, url, url)
+    }
+  }
+
   func testOtherShapesOnTheSameHostsAreNoRendition() throws {
     for url in [
       "https://upload.wikimedia.org/wikipedia/commons/a/a9/Example.jpg",

@@ -1,0 +1,143 @@
+/// How a dialect's resize mode is read in Halftone's terms: a `Fit`, whether it enlarges, and
+/// the warning when Halftone can only approximate it (padding, distortion).
+struct ResizeMode {
+  var fit: Fit
+  var upscale: Bool
+  var warning: String? = nil
+
+  /// Fit inside the box.
+  static func bounds(upscale: Bool) -> ResizeMode { ResizeMode(fit: .bounds, upscale: upscale) }
+  /// Exactly the box, cut to its aspect ratio.
+  static func fill(upscale: Bool) -> ResizeMode { ResizeMode(fit: .crop, upscale: upscale) }
+  /// Cover the box, nothing cut.
+  static func cover(upscale: Bool) -> ResizeMode { ResizeMode(fit: .cover, upscale: upscale) }
+
+  /// A padding mode (the image fitted inside the box, the rest filled): read as a fit inside
+  /// the box, without the padding.
+  static func pad(_ name: String, upscale: Bool) -> ResizeMode {
+    ResizeMode(
+      fit: .bounds, upscale: upscale,
+      warning: "\(name) is read as a fit inside the box: Halftone adds no padding")
+  }
+
+  /// A distorting mode (both sides forced): read as exactly the box, cut instead of stretched.
+  static func distort(_ name: String, upscale: Bool) -> ResizeMode {
+    ResizeMode(
+      fit: .crop, upscale: upscale,
+      warning: "\(name) is read as a fill of the same size: Halftone cuts instead of distorting")
+  }
+}
+
+extension ThumbnailSpec {
+  /// Sets the URL's output size and enlargement from a dialect's width, height and mode.
+  mutating func setURLSize(width: Length?, height: Length?, mode: ResizeMode) {
+    urlSize = OutputSizeRequest(width: width, height: height, fit: mode.fit)
+    upscale = mode.upscale
+    if let warning = mode.warning, width != nil, height != nil { warnings.append(warning) }
+  }
+
+  /// Adds a crop: the first is `crop`; a second cuts from the first (which becomes `precrop`).
+  /// A third is refused: no dialect reads more than two regions.
+  mutating func addCrop(_ request: CropRequest, parameter: String) throws(SpecError) {
+    if request.isWholeImage { return }
+    if crop == nil {
+      crop = request
+    } else if precrop == nil {
+      precrop = crop
+      crop = request
+    } else {
+      throw .invalidSpec(parameter, request.keyText, "at most two crops can be read from one URL")
+    }
+  }
+}
+
+/// Reads the URL of a master that a CDN URL embeds (`?url=`, a path tail), with the same checks
+/// as any image URL: http or https only, a host, no nested proxy of the same kind.
+enum EmbeddedURL {
+  /// The master a `url` query parameter names (Next.js, Brightspot), resolved against `url`, and
+  /// the rest of the query. `vendor` names the URL style in messages; a master that `isSameKind`
+  /// is refused (one level is followed).
+  static func fromURLParameter(
+    of url: ImageURL, original: String, vendor: String, isSameKind: (ImageURL) -> Bool
+  ) throws(SpecError) -> (master: String, rest: ParameterBag) {
+    var bag = try ParameterBag(QueryString.parameters(Substring(url.query ?? "")))
+    guard let text = bag.take("url") else {
+      throw .invalidURL(original, "a \(vendor) URL needs its url parameter")
+    }
+    let master = try resolve(text, base: url, parameter: "url parameter", original: original)
+    if let inner = try? ImageURL.parse(master), isSameKind(inner) {
+      throw .invalidURL(original, "a \(vendor) URL of another one: only one level is followed")
+    }
+    return (master, bag)
+  }
+
+  /// `text` as an absolute URL: decoded when it was percent-encoded whole (`https%3A%2F%2F…`),
+  /// `https:/host` (a slash lost by path normalisation) repaired, a path relative to `base`'s
+  /// origin, or an address without scheme (`host/path`) over https when `bareHost` allows it.
+  static func resolve(
+    _ text: String, base: ImageURL, parameter: String, original: String, bareHost: Bool = false
+  ) throws(SpecError) -> String {
+    var value = text
+    let lowered = value.lowercased()
+    if lowered.hasPrefix("http%3a") || lowered.hasPrefix("https%3a") || lowered.hasPrefix("%2f") {
+      value = QueryString.percentDecoded(Substring(value))
+    }
+    guard !value.isEmpty else {
+      throw .invalidURL(original, "the \(parameter) names no image")
+    }
+    if value.hasPrefix("//") {
+      value = "\(base.scheme):\(value)"
+    } else if value.hasPrefix("/") {
+      value = "\(base.scheme)://\(base.authority)\(value)"
+    } else if let colon = value.firstIndex(of: ":") {
+      let scheme = value[..<colon].lowercased()
+      let rest = value[value.index(after: colon)...]
+      if ["http", "https"].contains(scheme), rest.hasPrefix("/"), !rest.hasPrefix("//") {
+        value = "\(scheme):/\(rest)"
+      } else if !["http", "https"].contains(scheme), rest.hasPrefix("/") {
+        throw .invalidURL(
+          original, "the \(parameter) uses the scheme '\(scheme)'; only http and https are read")
+      } else if !rest.hasPrefix("//") {
+        guard bareHost else {
+          throw .invalidURL(original, "the \(parameter) '\(text)' is not an http(s) URL")
+        }
+        value = "https://" + value
+      }
+    } else {
+      guard bareHost else {
+        throw .invalidURL(original, "the \(parameter) '\(text)' is not an http(s) URL")
+      }
+      value = "https://" + value
+    }
+    do {
+      _ = try ImageURL.parse(value)
+    } catch {
+      throw .invalidURL(original, "the \(parameter) is not a usable URL: \(error.message)")
+    }
+    return value
+  }
+}
+
+extension Substring {
+  /// `key_value` / `key-value` split at the first `separator`.
+  func keyValue(_ separator: Character) -> (key: Substring, value: Substring)? {
+    guard let split = firstIndex(of: separator) else { return nil }
+    return (self[..<split], self[self.index(after: split)...])
+  }
+}
+
+extension CropRequest {
+  /// A region of `size` placed as `anchor` says: against the edges it names, by content for
+  /// `.attention`, centred otherwise.
+  static func placed(_ size: Size, by anchor: FillAnchor) -> CropRequest {
+    switch anchor {
+    case .attention: return CropRequest(size: size, smart: true)
+    case .edges(let horizontal, let vertical):
+      func placement(_ side: Int) -> Placement {
+        side < 0 ? .position(.pixels(0)) : side > 0 ? .leftover(FixedPoint.one) : .centred
+      }
+      return CropRequest(size: size, x: placement(horizontal), y: placement(vertical))
+    default: return CropRequest(size: size)
+    }
+  }
+}
