@@ -22,7 +22,7 @@ enum BrightspotDialect {
 
   static func matches(_ url: ImageURL) -> Bool {
     (url.path.hasPrefix("/dims4/") || url.path.hasPrefix("/dims3/"))
-      && (url.query ?? "").contains("url=")
+      && (url.query ?? "").containsBytes("url=")
   }
 
   static func read(_ url: ImageURL, original: String, into spec: inout ThumbnailSpec)

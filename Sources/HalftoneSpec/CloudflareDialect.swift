@@ -10,6 +10,12 @@
 /// `auto` (by content), `face` (read as `auto`), `left|right|top|bottom`, or `XxY` shares. The
 /// master is the source: a path on the same host, or an absolute URL.
 enum CloudflareDialect {
+  /// The options read; every other one is named in a warning.
+  static let knownOptions: Set<Substring> = [
+    "width", "w", "height", "h", "fit", "gravity", "g", "quality", "q", "format", "f", "dpr",
+    "trim", "trim.left", "trim.top", "trim.width", "trim.height", "metadata", "onerror",
+  ]
+
   static let prefix = "/cdn-cgi/image/"
 
   static func matches(_ url: ImageURL) -> Bool {
@@ -24,7 +30,7 @@ enum CloudflareDialect {
     try readOptions(String(rest[..<slash]), into: &spec)
     var source = String(rest[rest.index(after: slash)...])
     if let query = url.query { source += "?" + query }
-    if !source.contains("://"), !source.lowercased().hasPrefix("http") { source = "/" + source }
+    if !source.containsBytes("://"), !source.hasPrefixIgnoringCase("http") { source = "/" + source }
     spec.masterURL = try EmbeddedURL.resolve(
       source, base: url, parameter: "source image", original: original)
   }
@@ -45,11 +51,7 @@ enum CloudflareDialect {
     func value(_ names: String...) -> Substring? {
       options.last { names.contains(String($0.name)) }?.value
     }
-    let known: Set<Substring> = [
-      "width", "w", "height", "h", "fit", "gravity", "g", "quality", "q", "format", "f", "dpr",
-      "trim", "trim.left", "trim.top", "trim.width", "trim.height", "metadata", "onerror",
-    ]
-    for (name, value) in options where !known.contains(name) {
+    for (name, value) in options where !Self.knownOptions.contains(name) {
       spec.warnings.append("Cloudflare \(name)=\(value) is not supported and was ignored")
     }
     var dpr = FixedPoint.one

@@ -38,22 +38,26 @@ enum CloudinaryDialect {
   static func delivery(of url: ImageURL, anyHost: Bool = false)
     -> (prefix: String, type: Substring, rest: [Substring])?
   {
-    let segments = url.path.split(separator: "/", omittingEmptySubsequences: false)
-    if url.host == "substackcdn.com" || (anyHost && segments.count > 1 && segments[1] == "image") {
-      guard segments.count > 3, segments[1] == "image", ["upload", "fetch"].contains(segments[2])
-      else { return nil }
-      return ("/image", segments[2], Array(segments[3...]))
-    }
+    // Hosts first: this runs during detection for every URL, and splitting a path is not free.
     let cloudInHost = url.host.hasSuffix("-res.cloudinary.com")
+    let substack = url.host == "substackcdn.com"
     guard
-      anyHost || cloudInHost || url.host == "res.cloudinary.com"
+      anyHost || substack || cloudInHost || url.host == "res.cloudinary.com"
         || (url.host.hasPrefix("res-") && url.host.hasSuffix(".cloudinary.com"))
     else {
       return nil
     }
+    let segments = url.path.utf8.split(separator: 0x2F, omittingEmptySubsequences: false).map(
+      Substring.init)
+    if substack || (anyHost && segments.count > 1 && segments[1] == "image") {
+      guard segments.count > 3, segments[1] == "image",
+        segments[2] == "upload" || segments[2] == "fetch"
+      else { return nil }
+      return ("/image", segments[2], Array(segments[3...]))
+    }
     let start = cloudInHost ? 1 : 2
     guard segments.count > start + 2, segments[start] == "image",
-      ["upload", "fetch"].contains(segments[start + 1])
+      segments[start + 1] == "upload" || segments[start + 1] == "fetch"
     else { return nil }
     let prefix = segments[..<(start + 1)].joined(separator: "/")
     return (prefix, segments[start + 1], Array(segments[(start + 2)...]))
@@ -108,10 +112,11 @@ enum CloudinaryDialect {
     guard !written.isEmpty else { return nil }
     // Substack writes some components percent-encoded whole (`%24s_%21rycF%21%2Cf_auto`).
     let segment =
-      written.hasPrefix("%24") || written.contains("%2C")
+      written.hasPrefix("%24") || written.containsBytes("%2C")
       ? Substring(QueryString.percentDecoded(written)) : written
     var parameters: [(key: Substring, value: Substring)] = []
-    for item in segment.split(separator: ",", omittingEmptySubsequences: false) {
+    for bytes in segment.utf8.split(separator: 0x2C, omittingEmptySubsequences: false) {
+      let item = Substring(bytes)
       if item.hasPrefix("$s_") { continue }  // Substack's signature token
       guard let (key, value) = item.keyValue("_"), parameterKeys.contains(key) else { return nil }
       parameters.append((key, value))
@@ -175,9 +180,11 @@ private struct ComponentReader {
 
   func value(_ key: Substring) -> Substring? { parameters.last { $0.key == key }?.value }
 
+  /// The parameters a component reader honours; others are warned about.
+  static let known: Set<Substring> = ["c", "w", "h", "ar", "g", "x", "y", "q", "f", "dpr", "fl"]
+
   func read(into spec: inout ThumbnailSpec, dpr: Int, resized: inout Bool) throws(SpecError) {
-    let known: Set<Substring> = ["c", "w", "h", "ar", "g", "x", "y", "q", "f", "dpr", "fl"]
-    for (key, value) in parameters where !known.contains(key) {
+    for (key, value) in parameters where !Self.known.contains(key) {
       spec.warnings.append("Cloudinary \(key)_\(value) is not supported and was ignored")
     }
     if let quality = value("q") {
@@ -270,7 +277,7 @@ private struct ComponentReader {
   }
 
   private func share(_ text: Substring) -> Length? {
-    if text.contains(".") {
+    if text.utf8.contains(0x2E) {
       guard let share = FixedPoint.parse(text), share > 0, share <= FixedPoint.one else {
         return nil
       }
@@ -343,7 +350,7 @@ private struct ComponentReader {
   }
 
   private func position(_ text: Substring, parameter: String) throws(SpecError) -> Length {
-    if text.contains("."), let share = ValueReader.unitFraction(text) { return .share(share) }
+    if text.utf8.contains(0x2E), let share = ValueReader.unitFraction(text) { return .share(share) }
     guard let pixels = FixedPoint.integer(text), pixels >= 0 else {
       throw .invalidSpec(parameter, String(text), "expected pixels from 0 or a share 0–1")
     }

@@ -46,7 +46,7 @@ enum DialectDetection {
     if ArcResizerDialect.matches(url) { return .arc }
     if ThumborDialect.looksLikeThumbor(path: url.path) { return .thumbor }
     let names = Set(QueryString.parameters(Substring(url.query ?? "")).map(\.name))
-    if url.path.contains("/wp-content/uploads/"), !names.isEmpty,
+    if url.path.containsBytes("/wp-content/uploads/"), !names.isEmpty,
       names.isSubset(of: PhotonDialect.parameterNames)
     {
       return .photon

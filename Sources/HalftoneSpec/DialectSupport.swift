@@ -78,8 +78,9 @@ enum EmbeddedURL {
     _ text: String, base: ImageURL, parameter: String, original: String, bareHost: Bool = false
   ) throws(SpecError) -> String {
     var value = text
-    let lowered = value.lowercased()
-    if lowered.hasPrefix("http%3a") || lowered.hasPrefix("https%3a") || lowered.hasPrefix("%2f") {
+    if value.hasPrefixIgnoringCase("http%3a") || value.hasPrefixIgnoringCase("https%3a")
+      || value.hasPrefixIgnoringCase("%2f")
+    {
       value = QueryString.percentDecoded(Substring(value))
     }
     guard !value.isEmpty else {
@@ -121,8 +122,64 @@ enum EmbeddedURL {
 extension Substring {
   /// `key_value` / `key-value` split at the first `separator`.
   func keyValue(_ separator: Character) -> (key: Substring, value: Substring)? {
+    // An ASCII separator is found in the UTF-8 (no grapheme breaking); its position is a
+    // character boundary.
+    if let byte = separator.asciiValue {
+      guard let split = utf8.firstIndex(of: byte) else { return nil }
+      return (self[..<split], self[utf8.index(after: split)...])
+    }
     guard let split = firstIndex(of: separator) else { return nil }
     return (self[..<split], self[self.index(after: split)...])
+  }
+
+}
+
+extension StringProtocol {
+  /// Whether this text starts with `prefix`, ASCII letters compared without case: a byte
+  /// comparison, without the lower-cased copy of the whole text.
+  func hasPrefixIgnoringCase(_ prefix: String) -> Bool {
+    func lower(_ byte: UInt8) -> UInt8 { (0x41...0x5A).contains(byte) ? byte | 0x20 : byte }
+    var bytes = utf8.makeIterator()
+    for expected in prefix.utf8 {
+      guard let byte = bytes.next(), lower(byte) == lower(expected) else { return false }
+    }
+    return true
+  }
+
+  /// The whole numbers of text such as `AxB:CxD` or `WxH`, split at every `x` and `:` (bytes);
+  /// `nil` for a part that is not one (`FixedPoint.integer`).
+  func pixelNumbers() -> [Int?] {
+    var numbers: [Int?] = []
+    var start = utf8.startIndex
+    var index = start
+    while true {
+      let atEnd = index == utf8.endIndex
+      if atEnd || utf8[index] == 0x78 || utf8[index] == 0x3A {
+        numbers.append(FixedPoint.integer(self[start..<index]))
+        if atEnd { break }
+        start = utf8.index(after: index)
+      }
+      index = utf8.index(after: index)
+    }
+    return numbers
+  }
+
+  /// Whether `needle`'s UTF-8 occurs in this text: a byte search, for ASCII markers.
+  func containsBytes(_ needle: String) -> Bool { rangeOfBytes(needle) != nil }
+
+  /// Where `needle`'s UTF-8 first occurs in this text: a byte search, for ASCII markers (whose
+  /// byte positions are character boundaries).
+  func rangeOfBytes(_ needle: String) -> Range<Index>? {
+    let bytes = utf8
+    guard let first = needle.utf8.first else { return startIndex..<startIndex }
+    var index = bytes.startIndex
+    while let found = bytes[index...].firstIndex(of: first) {
+      if bytes[found...].starts(with: needle.utf8) {
+        return found..<bytes.index(found, offsetBy: needle.utf8.count)
+      }
+      index = bytes.index(after: found)
+    }
+    return nil
   }
 }
 

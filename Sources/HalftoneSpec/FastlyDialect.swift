@@ -59,7 +59,7 @@ enum FastlyDialect {
     guard let first = parts.first, !first.isEmpty else { throw invalid }
     let size: CropRequest.Size
     var options: ArraySlice<Substring>
-    if first.contains(":") {
+    if first.utf8.contains(0x3A) {
       guard let ratio = AspectRatio(text: first) else { throw invalid }
       size = .ratio(ratio)
       options = parts.dropFirst()

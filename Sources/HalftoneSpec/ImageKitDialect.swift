@@ -12,6 +12,11 @@
 /// (overlays `l-`, effects `e-`, `bl-`, `r-`…) are named in a warning. The master is the URL
 /// without the transformation.
 enum ImageKitDialect {
+  /// The options read; every other one is named in a warning.
+  static let knownOptions: Set<Substring> = [
+    "w", "h", "ar", "c", "cm", "fo", "x", "y", "xc", "yc", "q", "f", "dpr", "pr", "orig",
+  ]
+
   static let maxSteps = 32
 
   static func matches(_ url: ImageURL) -> Bool { url.host == "ik.imagekit.io" }
@@ -64,10 +69,8 @@ enum ImageKitDialect {
     _ values: [Substring: Substring], step: String, dpr: Int, resized: inout Bool,
     into spec: inout ThumbnailSpec
   ) throws(SpecError) {
-    let known: Set<Substring> = [
-      "w", "h", "ar", "c", "cm", "fo", "x", "y", "xc", "yc", "q", "f", "dpr", "pr", "orig",
-    ]
-    for (name, value) in values.sorted(by: { $0.key < $1.key }) where !known.contains(name) {
+    for (name, value) in values.sorted(by: { $0.key < $1.key })
+    where !Self.knownOptions.contains(name) {
       spec.warnings.append("ImageKit \(name)-\(value) is not supported and was ignored")
     }
     if let value = values["q"] {
@@ -151,7 +154,7 @@ enum ImageKitDialect {
 
   private static func length(_ text: Substring?, name: String) throws(SpecError) -> Length? {
     guard let text else { return nil }
-    if text.contains(".") {
+    if text.utf8.contains(0x2E) {
       guard let share = FixedPoint.parse(text), share > 0, share < FixedPoint.one else {
         throw .invalidSpec(name, String(text), "expected whole pixels or a share below 1")
       }

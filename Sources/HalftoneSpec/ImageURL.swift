@@ -25,38 +25,64 @@ struct ImageURL: Sendable, Hashable {
     guard trimmed.utf8.count <= Limits.maxTextLength else {
       throw .invalidURL(text, "longer than \(Limits.maxTextLength) bytes")
     }
-    guard !trimmed.unicodeScalars.contains(where: { $0.properties.isWhitespace || $0.value < 0x20 })
-    else { throw .invalidURL(text, "contains spaces or control characters; percent-encode them") }
+    guard !containsSpaceOrControl(trimmed) else {
+      throw .invalidURL(text, "contains spaces or control characters; percent-encode them")
+    }
     if trimmed.hasPrefix("//") {
       throw .invalidURL(text, "protocol-relative URL; write it with https:")
     }
-    guard let colon = trimmed.firstIndex(of: ":") else {
+    guard let colon = trimmed.utf8.firstIndex(of: 0x3A) else {
       throw .invalidURL(text, "no scheme; expected an absolute http:// or https:// URL")
     }
     let scheme = String(trimmed[..<colon])
     guard isScheme(scheme) else {
       throw .invalidURL(text, "no scheme; expected an absolute http:// or https:// URL")
     }
-    guard ["http", "https"].contains(scheme.lowercased()) else {
+    guard isHTTP(scheme) else {
       throw .unsupportedScheme(scheme.lowercased(), url: text)
     }
-    let afterScheme = trimmed[trimmed.index(after: colon)...]
+    let afterScheme = trimmed[trimmed.utf8.index(after: colon)...]
     guard afterScheme.hasPrefix("//") else {
       throw .invalidURL(text, "expected '//' after '\(scheme):'")
     }
+    // Delimiters are ASCII, so searching the UTF-8 view finds the same places as searching
+    // characters, without grapheme breaking.
     let rest = afterScheme.dropFirst(2)
-    let authorityEnd = rest.firstIndex(where: { "/?#".contains($0) }) ?? rest.endIndex
+    let authorityEnd =
+      rest.utf8.firstIndex(where: { $0 == 0x2F || $0 == 0x3F || $0 == 0x23 }) ?? rest.endIndex
     let authority = String(rest[..<authorityEnd])
     let host = try hostName(authority: authority, url: text)
     var remainder = rest[authorityEnd...]
-    if let hash = remainder.firstIndex(of: "#") { remainder = remainder[..<hash] }
+    if let hash = remainder.utf8.firstIndex(of: 0x23) { remainder = remainder[..<hash] }
     var query: String?
-    if let question = remainder.firstIndex(of: "?") {
-      query = String(remainder[remainder.index(after: question)...])
+    if let question = remainder.utf8.firstIndex(of: 0x3F) {
+      query = String(remainder[remainder.utf8.index(after: question)...])
       remainder = remainder[..<question]
     }
     return ImageURL(
       scheme: scheme, authority: authority, host: host, path: String(remainder), query: query)
+  }
+
+  /// A space, a control character or any other Unicode white space. ASCII text (nearly every
+  /// URL) is judged by its bytes; Unicode properties are looked up only for other scalars.
+  private static func containsSpaceOrControl(_ text: String) -> Bool {
+    var ascii = true
+    for byte in text.utf8 {
+      if byte <= 0x20 || byte == 0x7F { return true }
+      if byte >= 0x80 { ascii = false }
+    }
+    if ascii { return false }
+    return text.unicodeScalars.contains { $0.value >= 0x80 && $0.properties.isWhitespace }
+  }
+
+  /// `http` or `https` in any case, judged by bytes (no lower-cased copy).
+  private static func isHTTP(_ scheme: String) -> Bool {
+    var bytes = scheme.utf8.makeIterator()
+    for expected in "http".utf8 {
+      guard let byte = bytes.next(), byte | 0x20 == expected else { return false }
+    }
+    guard let last = bytes.next() else { return true }
+    return last | 0x20 == UInt8(ascii: "s") && bytes.next() == nil
   }
 
   private static func isScheme(_ text: String) -> Bool {
@@ -71,8 +97,8 @@ struct ImageURL: Sendable, Hashable {
   /// The lower-cased host of an authority (`user:pw@Host:8080` → `host`), validated.
   static func hostName(authority: String, url: String) throws(SpecError) -> String {
     var hostAndPort = Substring(authority)
-    if let at = hostAndPort.lastIndex(of: "@") {
-      hostAndPort = hostAndPort[hostAndPort.index(after: at)...]
+    if let at = hostAndPort.utf8.lastIndex(of: 0x40) {
+      hostAndPort = hostAndPort[hostAndPort.utf8.index(after: at)...]
     }
     var host: Substring
     var port: Substring?
@@ -91,17 +117,28 @@ struct ImageURL: Sendable, Hashable {
         throw .invalidURL(url, "bad IPv6 address '\(host)'")
       }
     } else {
-      if let colon = hostAndPort.lastIndex(of: ":") {
-        port = hostAndPort[hostAndPort.index(after: colon)...]
+      if let colon = hostAndPort.utf8.lastIndex(of: 0x3A) {
+        port = hostAndPort[hostAndPort.utf8.index(after: colon)...]
         host = hostAndPort[..<colon]
       } else {
         host = hostAndPort
       }
       guard !host.isEmpty else { throw .invalidURL(url, "no host") }
-      let allowed = host.unicodeScalars.allSatisfy {
-        $0.isASCIIAlphanumeric || "-._".unicodeScalars.contains($0)
+      var allowed = true
+      var previous: UInt8 = 0x2E  // a leading dot is refused like two in a row
+      for byte in host.utf8 {
+        let letterOrDigit =
+          (0x61...0x7A).contains(byte) || (0x41...0x5A).contains(byte)
+          || (0x30...0x39).contains(byte)
+        if !(letterOrDigit || byte == 0x2D || byte == 0x2E || byte == 0x5F)
+          || (byte == 0x2E && previous == 0x2E)
+        {
+          allowed = false
+          break
+        }
+        previous = byte
       }
-      guard allowed, !host.hasPrefix("."), !host.contains("..") else {
+      guard allowed else {
         throw .invalidURL(url, "bad host name '\(host)'")
       }
     }
@@ -110,13 +147,20 @@ struct ImageURL: Sendable, Hashable {
         throw .invalidURL(url, "bad port '\(port)'")
       }
     }
-    return host.lowercased()
+    let hasUpper = host.utf8.contains { (0x41...0x5A).contains($0) }
+    return hasUpper ? host.lowercased() : String(host)
   }
 }
 
 extension String {
   /// Without leading and trailing spaces, tabs and line breaks.
   var trimmingSpaces: String {
+    // Nearly always: nothing to trim, judged from the first and last bytes.
+    if let first = utf8.first, let last = utf8.last, (0x21..<0x7F).contains(first),
+      (0x21..<0x7F).contains(last)
+    {
+      return self
+    }
     let scalars = unicodeScalars
     guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }),
       let last = scalars.lastIndex(where: { !$0.properties.isWhitespace })

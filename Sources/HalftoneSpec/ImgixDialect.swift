@@ -73,7 +73,7 @@ enum ImgixDialect {
     case Substring(centre): return .centred
     case Substring(far): return .leftover(FixedPoint.one)
     default:
-      if text.contains(".") {
+      if text.utf8.contains(0x2E) {
         guard let share = ValueReader.unitFraction(text) else { return nil }
         return .position(.share(share))
       }

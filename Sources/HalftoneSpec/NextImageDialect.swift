@@ -5,7 +5,7 @@
 /// host, under the same address guard as every fetch).
 enum NextImageDialect {
   static func matches(_ url: ImageURL) -> Bool {
-    url.path == "/_next/image" && (url.query ?? "").contains("url=")
+    url.path == "/_next/image" && (url.query ?? "").containsBytes("url=")
   }
 
   static func read(_ url: ImageURL, original: String, into spec: inout ThumbnailSpec)

@@ -55,7 +55,8 @@ extension ThumbnailSpec {
         spec.masterURL = parsed.withoutQuery + "?" + query
       }
     case .thumbor:
-      guard ThumborDialect.looksLikeThumbor(path: parsed.path) else {
+      // Detection already checked the shape; a site rule's forced dialect has not.
+      guard !anyHost || ThumborDialect.looksLikeThumbor(path: parsed.path) else {
         throw .invalidURL(url, "not a thumbor path: no 'unsafe' or signature segment")
       }
       try ThumborDialect.read(parsed, original: url, into: &spec)

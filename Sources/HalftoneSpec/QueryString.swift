@@ -15,19 +15,32 @@ public struct QueryParameter: Hashable, Sendable {
 public enum QueryString {
   /// Splits `query` (the text after `?`) on `&` and each part on its first `=`, decoding both.
   public static func parameters(_ query: Substring) -> [QueryParameter] {
-    query.split(separator: "&", omittingEmptySubsequences: true).map { pair in
-      guard let equals = pair.firstIndex(of: "=") else {
-        return QueryParameter(name: percentDecoded(pair), value: "")
+    // Scanned as UTF-8: `&` and `=` are ASCII, so their byte positions are character boundaries.
+    var parameters: [QueryParameter] = []
+    let bytes = query.utf8
+    var start = bytes.startIndex
+    while start < bytes.endIndex {
+      let end = bytes[start...].firstIndex(of: 0x26) ?? bytes.endIndex
+      if start < end {
+        let pair = query[start..<end]
+        if let equals = pair.utf8.firstIndex(of: 0x3D) {
+          parameters.append(
+            QueryParameter(
+              name: percentDecoded(pair[..<equals]),
+              value: percentDecoded(pair[pair.utf8.index(after: equals)...])))
+        } else {
+          parameters.append(QueryParameter(name: percentDecoded(pair), value: ""))
+        }
       }
-      return QueryParameter(
-        name: percentDecoded(pair[..<equals]),
-        value: percentDecoded(pair[pair.index(after: equals)...]))
+      guard end < bytes.endIndex else { break }
+      start = bytes.index(after: end)
     }
+    return parameters
   }
 
   /// Decodes `%XX` escapes as UTF-8; an escape that is not two hex digits is kept literally.
   public static func percentDecoded(_ text: Substring) -> String {
-    guard text.contains("%") else { return String(text) }
+    guard text.utf8.contains(0x25) else { return String(text) }
     var bytes: [UInt8] = []
     bytes.reserveCapacity(text.utf8.count)
     let utf8 = Array(text.utf8)

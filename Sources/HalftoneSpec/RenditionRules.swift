@@ -39,7 +39,7 @@ enum RenditionRules {
     if isGoogleUserContent(url.host), let path = googleMaster(url.path) {
       return ("googleusercontent", base + path)
     }
-    if url.path.contains("/wp-content/uploads/"), let path = wordPressMaster(url.path) {
+    if url.path.containsBytes("/wp-content/uploads/"), let path = wordPressMaster(url.path) {
       return ("wordpress", base + path)
     }
     return nil
@@ -47,12 +47,14 @@ enum RenditionRules {
 
   /// `/wikipedia/commons/thumb/a/ab/File.jpg/640px-File.jpg` → `/wikipedia/commons/a/ab/File.jpg`.
   static func wikimediaMaster(_ path: String) -> String? {
-    let parts = path.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+    guard path.containsBytes("/thumb/") else { return nil }
+    let parts = path.utf8.split(separator: 0x2F, omittingEmptySubsequences: false)
+      .map(Substring.init)
     guard let thumb = parts.firstIndex(of: "thumb"), parts.count - thumb == 5 else { return nil }
     let (file, rendition) = (parts[thumb + 3], parts[thumb + 4])
     // `640px-File.jpg`, `page1-640px-File.pdf.jpg`, `lossy-page1-640px-File.tif.jpg`.
-    guard !file.isEmpty, let marker = rendition.range(of: "px-"),
-      rendition[marker.upperBound...].hasPrefix(file), hasRasterExtension(file)
+    guard !file.isEmpty, let marker = rendition.rangeOfBytes("px-"),
+      rendition[marker.upperBound...].hasPrefix(file), hasRasterExtension(String(file))
     else { return nil }
     return (parts[..<thumb] + parts[(thumb + 1)...(thumb + 3)]).joined(separator: "/")
   }
@@ -78,7 +80,7 @@ enum RenditionRules {
 
   static func imgurMaster(_ path: String) -> String? {
     let name = path.dropFirst()
-    guard !name.contains("/"), let dot = name.lastIndex(of: ".") else { return nil }
+    guard !name.utf8.contains(0x2F), let dot = name.lastIndex(of: ".") else { return nil }
     let stem = name[..<dot]
     guard stem.count == 6 || stem.count == 8, let size = stem.last, "sbtmlh".contains(size),
       stem.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) })

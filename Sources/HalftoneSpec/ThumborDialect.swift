@@ -17,7 +17,8 @@ enum ThumborDialect {
   /// `/thumbor/` or Arc XP's `/resizer/` — the second or third when the segment after it is a
   /// thumbor option (`AxB:CxD`, `WxH`, `fit-in`, `trim`, `smart`, `filters:…`).
   static func signatureSegment(path: String) -> Int? {
-    let segments = path.split(separator: "/", maxSplits: 5, omittingEmptySubsequences: false)
+    let segments = path.utf8.split(separator: 0x2F, maxSplits: 5, omittingEmptySubsequences: false)
+      .map(Substring.init)
     guard segments.count >= 3, segments[0].isEmpty else { return nil }
     if segments[1] == "unsafe" || isSignature(segments[1]) { return 1 }
     for index in 2...3 where index + 1 < segments.count {
@@ -31,23 +32,40 @@ enum ThumborDialect {
   }
 
   private static func isOptionShape(_ segment: Substring) -> Bool {
-    if ["fit-in", "adaptive-fit-in", "full-fit-in", "trim", "smart"].contains(segment)
-      || segment.hasPrefix("filters:") || segment.hasPrefix("trim:")
-    {
-      return true
+    switch segment {
+    case "fit-in", "adaptive-fit-in", "full-fit-in", "trim", "smart": return true
+    default: break
     }
-    let size = segment.split(separator: ":", omittingEmptySubsequences: false).first ?? ""
-    let sides = size.split(separator: "x", omittingEmptySubsequences: false)
-    return sides.count == 2
-      && sides.allSatisfy { side in side.drop(while: { $0 == "-" }).allSatisfy(\.isNumber) }
-      && sides.contains { !$0.isEmpty }
+    if segment.hasPrefix("filters:") || segment.hasPrefix("trim:") { return true }
+    // `WxH` or `AxB:CxD` (the part before a colon decides): two sides around one `x`, each
+    // digits after optional `-` signs (flips), at least one side written. Read as bytes: this
+    // runs for every URL's path during detection.
+    var separators = 0
+    var atSideStart = true
+    var written = false
+    for byte in segment.utf8 {
+      if byte == 0x3A { break }
+      if byte == 0x78 {
+        separators += 1
+        if separators > 1 { return false }
+        atSideStart = true
+        continue
+      }
+      written = true
+      if byte == 0x2D, atSideStart { continue }
+      atSideStart = false
+      guard (0x30...0x39).contains(byte) else { return false }
+    }
+    return separators == 1 && written
   }
 
   private static func isSignature(_ text: Substring) -> Bool {
-    text.utf8.count == 28 && text.hasSuffix("=")
-      && text.dropLast().unicodeScalars.allSatisfy {
-        $0.isASCIIAlphanumeric || "-_".unicodeScalars.contains($0)
-      }
+    let bytes = text.utf8
+    guard bytes.count == 28, bytes.last == 0x3D else { return false }
+    return bytes.dropLast().allSatisfy { byte in
+      (0x61...0x7A).contains(byte) || (0x41...0x5A).contains(byte) || (0x30...0x39).contains(byte)
+        || byte == 0x2D || byte == 0x5F
+    }
   }
 
   /// Reads a full thumbor URL: options into `spec`, the image URL as its master.
@@ -55,8 +73,8 @@ enum ThumborDialect {
     throws(SpecError)
   {
     let start = signatureSegment(path: url.path) ?? 1
-    var segments = url.path.split(separator: "/", omittingEmptySubsequences: false).dropFirst(
-      start + 1)
+    var segments = url.path.utf8.split(separator: 0x2F, omittingEmptySubsequences: false)
+      .map(Substring.init).dropFirst(start + 1)
     var warnings: [String] = []
     try readOptions(&segments, into: &spec, warnings: &warnings)
     spec.warnings += warnings
@@ -132,11 +150,10 @@ enum ThumborDialect {
 
   /// `AxB:CxD` → a crop from (A,B) to (C,D); `nil` when the segment is not corners.
   private static func corners(_ segment: Substring) throws(SpecError) -> CropRequest? {
-    let halves = segment.split(separator: ":", omittingEmptySubsequences: false)
-    guard halves.count == 2 else { return nil }
-    let numbers = halves.flatMap { $0.split(separator: "x", omittingEmptySubsequences: false) }
+    guard segment.utf8.count(where: { $0 == 0x3A }) == 1 else { return nil }
+    let numbers = segment.pixelNumbers()
     guard numbers.count == 4 else { return nil }
-    let values = numbers.compactMap { FixedPoint.integer($0) }
+    let values = numbers.compactMap { $0 }
     guard values.count == 4 else { return nil }
     if values == [0, 0, 0, 0] { return nil }
     let (left, top, right, bottom) = (values[0], values[1], values[2], values[3])
@@ -217,9 +234,7 @@ enum ThumborDialect {
 
   /// `focal(AxB:CxD)`: the centre of that box in source pixels (or `focal(XxY)`, a point).
   private static func focalPoint(_ argument: String) throws(SpecError) -> FillAnchor {
-    let numbers = argument.split(separator: ":").flatMap {
-      $0.split(separator: "x", omittingEmptySubsequences: false)
-    }.map { FixedPoint.integer($0) }
+    let numbers = argument.pixelNumbers()
     guard numbers.count == 4 || numbers.count == 2, numbers.allSatisfy({ ($0 ?? -1) >= 0 }) else {
       throw .invalidSpec("focal", argument, "expected focal(AxB:CxD) in source pixels")
     }
@@ -236,7 +251,7 @@ enum ThumborDialect {
       throw .invalidURL(original, "a thumbor URL needs the image URL after its options")
     }
     var image = text
-    if image.lowercased().hasPrefix("http%3a") || image.lowercased().hasPrefix("https%3a") {
+    if image.hasPrefixIgnoringCase("http%3a") || image.hasPrefixIgnoringCase("https%3a") {
       image = QueryString.percentDecoded(Substring(image))
     }
     if let query { image += "?" + query }

@@ -14,7 +14,7 @@ enum ValueReader {
       let share = roundedQuotient(percent, 100)
       guard share <= Limits.maxShare else { return nil }
       length = .share(share)
-    } else if text.contains(".") {
+    } else if text.utf8.contains(0x2E) {
       guard let fraction = FixedPoint.parse(text), fraction < FixedPoint.one else { return nil }
       length = .share(fraction)
     } else {
@@ -37,7 +37,7 @@ enum ValueReader {
 
   /// An imgix-style size: whole pixels (`640`) or a fraction of the source up to 1 (`0.5`, `1.0`).
   static func imgixLength(_ text: Substring) -> Length? {
-    if text.contains(".") {
+    if text.utf8.contains(0x2E) {
       guard let fraction = FixedPoint.parse(text), fraction > 0, fraction <= FixedPoint.one
       else { return nil }
       return .share(fraction)

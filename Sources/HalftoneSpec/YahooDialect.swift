@@ -9,6 +9,9 @@
 /// a Yahoo proxy URL is unwrapped (at most `maxNesting` levels), the outermost options win.
 /// Never enlarges.
 enum YahooDialect {
+  /// The options read; every other one is named in a warning.
+  static let knownOptions: Set<Substring> = ["appid", "w", "h", "fi", "pyoff", "q", "cf", "sm"]
+
   static let maxNesting = 3
 
   static func matches(_ url: ImageURL) -> Bool { parts(url) != nil }
@@ -131,8 +134,8 @@ enum YahooDialect {
       default: throw .invalidSpec("cf", String(format), "expected webp, jpg, png or avif")
       }
     }
-    let known: Set<Substring> = ["appid", "w", "h", "fi", "pyoff", "q", "cf", "sm"]
-    for (key, value) in values.sorted(by: { $0.key < $1.key }) where !known.contains(key) {
+    for (key, value) in values.sorted(by: { $0.key < $1.key })
+    where !Self.knownOptions.contains(key) {
       spec.warnings.append("Yahoo \(key)=\(value) is not supported and was ignored")
     }
     if let mode = values["fi"], mode != "fill" {
