@@ -33,14 +33,14 @@ enum AkamaiDialect {
   static func readTransformations(_ text: String, into spec: inout ThumbnailSpec)
     throws(SpecError)
   {
-    let transformations = splitOutsideParentheses(Substring(text), by: ";")
+    let transformations = splitOutsideParentheses(Substring(text), by: UInt8(ascii: ";"))
     guard transformations.count <= maxTransformations else {
       throw .invalidSpec(
         "im", "\(transformations.count) transformations",
         "more than \(maxTransformations) transformations in one im parameter")
     }
     for transformation in transformations where !transformation.isEmpty {
-      var parts = splitOutsideParentheses(transformation, by: ",")
+      var parts = splitOutsideParentheses(transformation, by: UInt8(ascii: ","))
       var name = parts.removeFirst()
       var arguments: [Substring: Substring] = [:]
       if let (head, value) = name.keyValue("=") {
@@ -174,21 +174,26 @@ enum AkamaiDialect {
     return values.map { Substring(String($0).trimmingSpaces) }
   }
 
-  private static func splitOutsideParentheses(_ text: Substring, by separator: Character)
+  /// Splits at `separator` (ASCII) where no parenthesis is open; scanned as UTF-8 bytes (the
+  /// delimiters are ASCII, so each split is at a character boundary).
+  private static func splitOutsideParentheses(_ text: Substring, by separator: UInt8)
     -> [Substring]
   {
     var parts: [Substring] = []
     var depth = 0
     var start = text.startIndex
-    for index in text.indices {
-      switch text[index] {
-      case "(": depth += 1
-      case ")": depth = max(0, depth - 1)
+    let bytes = text.utf8
+    var index = bytes.startIndex
+    while index < bytes.endIndex {
+      switch bytes[index] {
+      case UInt8(ascii: "("): depth += 1
+      case UInt8(ascii: ")"): depth = max(0, depth - 1)
       case separator where depth == 0:
         parts.append(text[start..<index])
-        start = text.index(after: index)
+        start = bytes.index(after: index)
       default: break
       }
+      index = bytes.index(after: index)
     }
     parts.append(text[start...])
     return parts

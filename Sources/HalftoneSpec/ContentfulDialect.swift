@@ -12,7 +12,10 @@ enum ContentfulDialect {
   static let maxSide = 4000
 
   static func matches(_ url: ImageURL) -> Bool {
-    ["images.ctfassets.net", "images.eu.ctfassets.net", "images.contentful.com"].contains(url.host)
+    switch url.host {
+    case "images.ctfassets.net", "images.eu.ctfassets.net", "images.contentful.com": true
+    default: false
+    }
   }
 
   static func read(_ bag: inout ParameterBag, into spec: inout ThumbnailSpec) throws(SpecError) {

@@ -90,12 +90,13 @@ enum EmbeddedURL {
       value = "\(base.scheme):\(value)"
     } else if value.hasPrefix("/") {
       value = "\(base.scheme)://\(base.authority)\(value)"
-    } else if let colon = value.firstIndex(of: ":") {
+    } else if let colon = value.utf8.firstIndex(of: 0x3A) {
       let scheme = value[..<colon].lowercased()
-      let rest = value[value.index(after: colon)...]
-      if ["http", "https"].contains(scheme), rest.hasPrefix("/"), !rest.hasPrefix("//") {
+      let rest = value[value.utf8.index(after: colon)...]
+      let web = scheme == "http" || scheme == "https"
+      if web, rest.hasPrefix("/"), !rest.hasPrefix("//") {
         value = "\(scheme):/\(rest)"
-      } else if !["http", "https"].contains(scheme), rest.hasPrefix("/") {
+      } else if !web, rest.hasPrefix("/") {
         throw .invalidURL(
           original, "the \(parameter) uses the scheme '\(scheme)'; only http and https are read")
       } else if !rest.hasPrefix("//") {

@@ -94,6 +94,26 @@ enum ThumborDialect {
     }
   }
 
+  /// `halign`: `left` −1, `center` 0, `right` 1.
+  private static func horizontalAlignment(_ segment: Substring) -> Int? {
+    switch segment {
+    case "left": -1
+    case "center": 0
+    case "right": 1
+    default: nil
+    }
+  }
+
+  /// `valign`: `top` −1, `middle` 0, `bottom` 1.
+  private static func verticalAlignment(_ segment: Substring) -> Int? {
+    switch segment {
+    case "top": -1
+    case "middle": 0
+    case "bottom": 1
+    default: nil
+    }
+  }
+
   private static func readOptions(
     _ segments: inout ArraySlice<Substring>, into spec: inout ThumbnailSpec,
     warnings: inout [String]
@@ -110,7 +130,8 @@ enum ThumborDialect {
       segments.removeFirst()
     }
     var fitIn = false
-    if let segment = segments.first, ["fit-in", "adaptive-fit-in", "full-fit-in"].contains(segment)
+    if let segment = segments.first,
+      segment == "fit-in" || segment == "adaptive-fit-in" || segment == "full-fit-in"
     {
       if segment != "fit-in" { warnings.append("thumbor \(segment) is read as fit-in") }
       fitIn = true
@@ -125,15 +146,11 @@ enum ThumborDialect {
     spec.urlSize = OutputSizeRequest(width: width, height: height, fit: fitIn ? .bounds : .crop)
     var horizontal = 0
     var vertical = 0
-    if let segment = segments.first,
-      let align = ["left": -1, "center": 0, "right": 1][String(segment)]
-    {
+    if let segment = segments.first, let align = horizontalAlignment(segment) {
       horizontal = align
       segments.removeFirst()
     }
-    if let segment = segments.first,
-      let align = ["top": -1, "middle": 0, "bottom": 1][String(segment)]
-    {
+    if let segment = segments.first, let align = verticalAlignment(segment) {
       vertical = align
       segments.removeFirst()
     }
