@@ -52,6 +52,46 @@ final class RenditionRulesTests: XCTestCase {
         "https://lh5.googleusercontent.com/p/AF1QipN=s1600",
         "https://lh5.googleusercontent.com/p/AF1QipN=s0"
       ),
+      // Five shapes a rule, as the sites write them.
+      (
+        "https://upload.wikimedia.org/wikipedia/commons/thumb/b/b6/Image_created_with_a_mobile_phone.png/1200px-Image_created_with_a_mobile_phone.png",
+        "https://upload.wikimedia.org/wikipedia/commons/b/b6/Image_created_with_a_mobile_phone.png"
+      ),
+      (
+        "https://upload.wikimedia.org/wikipedia/commons/thumb/1/15/Cat_August_2010-4.jpg/2560px-Cat_August_2010-4.jpg",
+        "https://upload.wikimedia.org/wikipedia/commons/1/15/Cat_August_2010-4.jpg"
+      ),
+      (
+        "https://news.example/wp-content/uploads/sites/3/2023/11/photo-768x512.jpeg",
+        "https://news.example/wp-content/uploads/sites/3/2023/11/photo.jpeg"
+      ),
+      (
+        "https://news.example/wp-content/uploads/2022/01/IMG_1234-150x150.png",
+        "https://news.example/wp-content/uploads/2022/01/IMG_1234.png"
+      ),
+      (
+        "https://pbs.twimg.com/media/GAbCdEfXYZ0?format=webp&name=large",
+        "https://pbs.twimg.com/media/GAbCdEfXYZ0?format=webp&name=orig"
+      ),
+      (
+        "https://pbs.twimg.com/media/GAbCdEfXYZ0?format=jpg&name=4096x4096",
+        "https://pbs.twimg.com/media/GAbCdEfXYZ0?format=jpg&name=orig"
+      ),
+      ("https://i.imgur.com/abcdefgl.png", "https://i.imgur.com/abcdefg.png"),
+      ("https://i.imgur.com/XyZ12s.jpg", "https://i.imgur.com/XyZ12.jpg"),
+      ("https://i.imgur.com/AbCdEfGt.jpeg", "https://i.imgur.com/AbCdEfG.jpeg"),
+      (
+        "https://lh3.googleusercontent.com/a/ACg8ocK=s96-c",
+        "https://lh3.googleusercontent.com/a/ACg8ocK=s0"
+      ),
+      (
+        "https://lh4.googleusercontent.com/proxy/AbC=w1200-h630-p-k-no-nu",
+        "https://lh4.googleusercontent.com/proxy/AbC=s0"
+      ),
+      (
+        "https://lh6.googleusercontent.com/AbCdEf=w320",
+        "https://lh6.googleusercontent.com/AbCdEf=s0"
+      ),
     ]
     for (url, master) in cases {
       let spec = try ThumbnailSpec.parse(url: url, declaredWidth: 320, declaredHeight: 240)
