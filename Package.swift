@@ -11,10 +11,13 @@ let package = Package(
   products: [
     .executable(name: "halftone", targets: ["HalftoneCLI"]),
     .library(name: "Halftone", targets: ["Halftone"]),
-    // For Benchmarks/, a package of its own that measures the stages one by one.
+    // For Benchmarks/ and Fuzz/, packages of their own that measure and fuzz the stages.
     .library(name: "HalftoneSpec", targets: ["HalftoneSpec"]),
+    .library(name: "HalftoneRecords", targets: ["HalftoneRecords"]),
     .library(name: "HalftoneImaging", targets: ["HalftoneImaging"]),
     .library(name: "HalftoneStore", targets: ["HalftoneStore"]),
+    .library(name: "HalftoneArchive", targets: ["HalftoneArchive"]),
+    .library(name: "HalftoneServer", targets: ["HalftoneServer"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
