@@ -32,14 +32,7 @@ struct ExplainCommand: ParsableCommand {
 
   func run() throws {
     let rules = try urlRulesOption.load()
-    let spec: ThumbnailSpec
-    do {
-      spec = try ThumbnailSpec.parse(
-        url: reference.url, declaredWidth: reference.width, declaredHeight: reference.height,
-        rules: rules)
-    } catch {
-      throw CommandFailure(error, exitCode: 2)
-    }
+    let spec = try reference.spec(rules: rules)
     var explanation = Explanation(
       url: reference.url, dialect: spec.dialect, specKey: spec.canonicalKey,
       candidates: SourceCandidate.candidates(for: spec, mode: reference.fetch),

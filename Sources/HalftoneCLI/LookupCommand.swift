@@ -32,14 +32,7 @@ struct LookupCommand: AsyncParsableCommand {
 
   func run() async throws {
     let urlRules = try urlRulesOption.load()
-    let spec: ThumbnailSpec
-    do {
-      spec = try ThumbnailSpec.parse(
-        url: reference.url, declaredWidth: reference.width, declaredHeight: reference.height,
-        rules: urlRules)
-    } catch {
-      throw CommandFailure(error, exitCode: 2)
-    }
+    let spec = try reference.spec(rules: urlRules)
     let cache = try cacheOption.open()
     var options = PipelineOptions()
     options.fetchMode = reference.fetch

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Halftone
+import HalftoneSpec
 
 /// One image reference as `lookup` and `explain` take it: the URL as an article references it,
 /// the size the record declares, and which candidates its original comes from.
@@ -18,4 +19,15 @@ struct ReferenceOptions: ParsableArguments {
       "Which URLs the original is looked up under and fetched from: master or as-written "
         + "(as prefetch)."))
   var fetch: FetchMode = .master
+
+  /// The reference's spec, read as prefetch reads it; a URL or size it cannot read is a usage
+  /// error (exit status 2).
+  func spec(rules: URLRules) throws -> ThumbnailSpec {
+    do {
+      return try ThumbnailSpec.parse(
+        url: url, declaredWidth: width, declaredHeight: height, rules: rules)
+    } catch {
+      throw CommandFailure(error, exitCode: 2)
+    }
+  }
 }
