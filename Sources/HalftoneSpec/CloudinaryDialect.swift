@@ -88,11 +88,10 @@ enum CloudinaryDialect {
     if type == "fetch" {
       var remote = tail.joined(separator: "/")
       if let query = url.query { remote += "?" + query }
-      spec.masterURL = try EmbeddedURL.resolve(
+      let master = try EmbeddedURL.resolved(
         remote, base: url, parameter: "fetched URL", original: original)
-      if let inner = try? ImageURL.parse(spec.masterURL), let nested = delivery(of: inner),
-        nested.type == "fetch"
-      {
+      spec.masterURL = master.text
+      if let nested = delivery(of: master.url), nested.type == "fetch" {
         throw .invalidURL(
           original, "a Cloudinary fetch of another fetch URL: only one level is followed")
       }

@@ -64,11 +64,11 @@ enum EmbeddedURL {
     guard let text = bag.take("url") else {
       throw .invalidURL(original, "a \(vendor) URL needs its url parameter")
     }
-    let master = try resolve(text, base: url, parameter: "url parameter", original: original)
-    if let inner = try? ImageURL.parse(master), isSameKind(inner) {
+    let master = try resolved(text, base: url, parameter: "url parameter", original: original)
+    if isSameKind(master.url) {
       throw .invalidURL(original, "a \(vendor) URL of another one: only one level is followed")
     }
-    return (master, bag)
+    return (master.text, bag)
   }
 
   /// `text` as an absolute URL: decoded when it was percent-encoded whole (`https%3A%2F%2F…`),
@@ -77,6 +77,15 @@ enum EmbeddedURL {
   static func resolve(
     _ text: String, base: ImageURL, parameter: String, original: String, bareHost: Bool = false
   ) throws(SpecError) -> String {
+    try resolved(text, base: base, parameter: parameter, original: original, bareHost: bareHost)
+      .text
+  }
+
+  /// `resolve`, with the URL it checked, for callers that look inside the master (a nested
+  /// proxy of the same kind) without parsing it again.
+  static func resolved(
+    _ text: String, base: ImageURL, parameter: String, original: String, bareHost: Bool = false
+  ) throws(SpecError) -> (text: String, url: ImageURL) {
     var value = text
     if value.hasPrefixIgnoringCase("http%3a") || value.hasPrefixIgnoringCase("https%3a")
       || value.hasPrefixIgnoringCase("%2f")
@@ -112,27 +121,20 @@ enum EmbeddedURL {
       value = "https://" + value
     }
     do {
-      _ = try ImageURL.parse(value)
+      return (value, try ImageURL.parse(value))
     } catch {
       throw .invalidURL(original, "the \(parameter) is not a usable URL: \(error.message)")
     }
-    return value
   }
 }
 
 extension Substring {
-  /// `key_value` / `key-value` split at the first `separator`.
-  func keyValue(_ separator: Character) -> (key: Substring, value: Substring)? {
-    // An ASCII separator is found in the UTF-8 (no grapheme breaking); its position is a
-    // character boundary.
-    if let byte = separator.asciiValue {
-      guard let split = utf8.firstIndex(of: byte) else { return nil }
-      return (self[..<split], self[utf8.index(after: split)...])
-    }
-    guard let split = firstIndex(of: separator) else { return nil }
-    return (self[..<split], self[self.index(after: split)...])
+  /// `key_value` / `key-value` split at the first `separator`, an ASCII character: found in the
+  /// UTF-8 (no grapheme breaking), where its position is a character boundary.
+  func keyValue(_ separator: Unicode.Scalar) -> (key: Substring, value: Substring)? {
+    guard let split = utf8.firstIndex(of: UInt8(ascii: separator)) else { return nil }
+    return (self[..<split], self[utf8.index(after: split)...])
   }
-
 }
 
 extension StringProtocol {

@@ -62,22 +62,24 @@ enum FillAnchor: Hashable, Sendable {
   /// Cloudinary `g_xy_center`), then kept inside the region.
   case focalPixel(x: Int, y: Int)
 
+  /// Each compass name's edges: −1 left or top, 0 centre, 1 right or bottom.
+  private static let compassEdges: [String: (Int, Int)] = [
+    "north_west": (-1, -1), "northwest": (-1, -1), "top_left": (-1, -1),
+    "north": (0, -1), "top": (0, -1),
+    "north_east": (1, -1), "northeast": (1, -1), "top_right": (1, -1),
+    "west": (-1, 0), "left": (-1, 0),
+    "center": (0, 0), "centre": (0, 0), "middle": (0, 0),
+    "east": (1, 0), "right": (1, 0),
+    "south_west": (-1, 1), "southwest": (-1, 1), "bottom_left": (-1, 1),
+    "south": (0, 1), "bottom": (0, 1),
+    "south_east": (1, 1), "southeast": (1, 1), "bottom_right": (1, 1),
+  ]
+
   /// A compass direction as several dialects name it (`north_west`, `top_left`, `northwest`,
   /// `left`, `center`…); `nil` for any other name.
   static func compass(_ name: Substring) -> FillAnchor? {
     let words = String(name.lowercased().map { $0 == "-" ? "_" : $0 })
-    let table: [String: (Int, Int)] = [
-      "north_west": (-1, -1), "northwest": (-1, -1), "top_left": (-1, -1),
-      "north": (0, -1), "top": (0, -1),
-      "north_east": (1, -1), "northeast": (1, -1), "top_right": (1, -1),
-      "west": (-1, 0), "left": (-1, 0),
-      "center": (0, 0), "centre": (0, 0), "middle": (0, 0),
-      "east": (1, 0), "right": (1, 0),
-      "south_west": (-1, 1), "southwest": (-1, 1), "bottom_left": (-1, 1),
-      "south": (0, 1), "bottom": (0, 1),
-      "south_east": (1, 1), "southeast": (1, 1), "bottom_right": (1, 1),
-    ]
-    guard let (horizontal, vertical) = table[words] else { return nil }
+    guard let (horizontal, vertical) = compassEdges[words] else { return nil }
     return FillAnchor.edges(horizontal: horizontal, vertical: vertical).normalised
   }
 

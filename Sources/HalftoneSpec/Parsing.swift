@@ -12,7 +12,7 @@ extension ThumbnailSpec {
     url: String, declaredWidth: Int? = nil, declaredHeight: Int? = nil, rules: URLRules = .none
   ) throws(SpecError) -> ThumbnailSpec {
     let parsed = try ImageURL.parse(url)
-    var dialect = DialectDetection.dialect(of: parsed)
+    var dialect: Dialect
     var anyHost = false
     var rewritten: [String]?
     if let (rule, masters) = rules.match(parsed, text: url) {
@@ -27,6 +27,8 @@ extension ThumbnailSpec {
             original: url)
         }
       }
+    } else {
+      dialect = DialectDetection.dialect(of: parsed)
     }
     var spec = ThumbnailSpec(dialect: dialect, imageURL: url, masterURL: parsed.withoutQuery)
     let query = Substring(parsed.query ?? "")

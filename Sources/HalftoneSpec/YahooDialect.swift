@@ -39,15 +39,15 @@ enum YahooDialect {
         original, "not a Yahoo proxy path: expected /ny/api/res/1.2/<sig>/<options>/<URL>")
     }
     try readOptions(try decode(options, original: original), into: &spec)
-    var master = try EmbeddedURL.resolve(
+    var master = try EmbeddedURL.resolved(
       masterText, base: url, parameter: "embedded URL", original: original)
     for _ in 0..<maxNesting {
-      guard let inner = try? ImageURL.parse(master), let (_, innerMaster) = parts(inner) else {
-        spec.masterURL = master
+      guard let (_, innerMaster) = parts(master.url) else {
+        spec.masterURL = master.text
         return
       }
-      master = try EmbeddedURL.resolve(
-        innerMaster, base: inner, parameter: "embedded URL", original: original)
+      master = try EmbeddedURL.resolved(
+        innerMaster, base: master.url, parameter: "embedded URL", original: original)
     }
     throw .invalidURL(original, "Yahoo proxy URLs nested more than \(maxNesting) deep")
   }

@@ -100,6 +100,24 @@ final class ExplainCommandTests: XCTestCase {
       FileManager.default.fileExists(atPath: dir.path("cache")), "nothing was started")
   }
 
+  func testRulesFilesOverTheirLimitsAreRefused() throws {
+    let dir = try TemporaryDirectory()
+    let many =
+      "rules:\n"
+      + String(repeating: "  - host: a.example\n    dialect: imgix\n", count: 1001)
+    let large = "# " + String(repeating: "x", count: 1 << 20) + "\nrules: []\n"
+    for (name, text, expected) in [
+      ("many.yaml", many, "more than 1000 rules"),
+      ("large.yaml", large, "larger than 1048576 bytes"),
+    ] {
+      let path = dir.path(name)
+      try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+      let result = try CLIRunner.run(["explain", "https://a.example/x.jpg", "--url-rules", path])
+      XCTAssertEqual(result.status, 2, result.stderr)
+      XCTAssertTrue(result.stderr.contains(expected), result.stderr)
+    }
+  }
+
   func testExplainRefusesAURLItCannotRead() throws {
     let result = try CLIRunner.run([
       "explain", "https://example.com/_next/image?url=file:///etc/passwd&w=64",

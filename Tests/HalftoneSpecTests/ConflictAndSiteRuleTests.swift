@@ -85,7 +85,7 @@ final class ConflictAndSiteRuleTests: XCTestCase {
         return error
       }
     }
-    let cases: [(URLRulesError?, String)] = [
+    var cases: [(URLRulesError?, String)] = [
       (
         message { () throws(URLRulesError) in try .init(host: "a b", dialect: .imgix, line: 7) },
         "host"
@@ -112,6 +112,13 @@ final class ConflictAndSiteRuleTests: XCTestCase {
         }, "1–5 masters"
       ),
     ]
+    let long = String(repeating: "a", count: 1025)
+    cases.append(
+      (
+        message { () throws(URLRulesError) in
+          try .init(host: "x.example", pattern: long, masters: ["x"], line: 7)
+        }, "longer than 1024 bytes"
+      ))
     for (error, expected) in cases {
       XCTAssertEqual(error?.line, 7, "\(String(describing: error))")
       XCTAssertTrue(error?.message.contains(expected) == true, "\(String(describing: error))")

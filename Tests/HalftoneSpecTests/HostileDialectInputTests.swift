@@ -81,6 +81,20 @@ final class HostileDialectInputTests: XCTestCase {
     XCTAssertTrue(error?.message.contains("more than 3") == true, "\(String(describing: error))")
   }
 
+  func testAThirdCropIsRefused() throws {
+    let two =
+      "https://res.cloudinary.com/demo/image/upload/c_crop,w_800,h_600/c_crop,w_400,h_300/a.jpg"
+    XCTAssertEqual(
+      try ThumbnailSpec.parse(url: two).plan(for: source(1600, 1200)).region,
+      rect(400, 300, 600, 450), "the second crop cuts from the first")
+    let three =
+      "https://res.cloudinary.com/demo/image/upload/c_crop,w_800,h_600/c_crop,w_400,h_300/"
+      + "c_crop,w_200,h_100/a.jpg"
+    let error = assertSpecError(.invalidSpec) { try ThumbnailSpec.parse(url: three) }
+    XCTAssertTrue(
+      error?.message.contains("at most two crops") == true, "\(String(describing: error))")
+  }
+
   func testNumbersOutOfRangeNameTheParameter() {
     let cases: [(String, String)] = [
       ("https://res.cloudinary.com/demo/image/upload/w_99999/a.jpg", "w"),
