@@ -35,7 +35,7 @@ struct ThumbnailPipeline {
 
     let shrink = ShrinkOnLoad.choose(
       format: source.format, region: storedRegion, targetWidth: storedTarget.0,
-      targetHeight: storedTarget.1)
+      targetHeight: storedTarget.1, storedHeight: source.storedHeight)
     let loaded = try step(.corruptImage, "cannot open the \(source.format.rawValue) source") {
       () throws(VipsError) in try VipsImage(pinned: source.bytes, options: shrink.loaderOptions)
     }

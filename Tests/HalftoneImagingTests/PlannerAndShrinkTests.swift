@@ -48,7 +48,7 @@ final class PlannerAndShrinkTests: XCTestCase {
     func shrink(_ regionWidth: Int, _ regionHeight: Int, to width: Int, _ height: Int) -> Int {
       ShrinkOnLoad.choose(
         format: .jpeg, region: PixelRect(x: 0, y: 0, width: regionWidth, height: regionHeight),
-        targetWidth: width, targetHeight: height
+        targetWidth: width, targetHeight: height, storedHeight: regionHeight
       ).jpegShrink
     }
     XCTAssertEqual(shrink(3104, 2328, to: 640, 480), 2)  // the seed: 4.85× → 2
@@ -67,14 +67,29 @@ final class PlannerAndShrinkTests: XCTestCase {
   func testOnlyJPEGAndWebPShrinkOnLoad() {
     let region = PixelRect(x: 0, y: 0, width: 2000, height: 1500)
     let webp = ShrinkOnLoad.choose(
-      format: .webp, region: region, targetWidth: 200, targetHeight: 150)
+      format: .webp, region: region, targetWidth: 200, targetHeight: 150, storedHeight: 1500)
     // Decoded at the target scale (libwebp's scaler filters by area averaging).
     XCTAssertEqual(webp.webpScale ?? 0, 0.1, accuracy: 1e-9)
     XCTAssertTrue(webp.loaderOptions.hasSuffix(",scale=0.1"))
     for format in [ImageFormat.png, .gif, .tiff, .heif, .avif] {
       XCTAssertEqual(
-        ShrinkOnLoad.choose(format: format, region: region, targetWidth: 200, targetHeight: 150),
+        ShrinkOnLoad.choose(
+          format: format, region: region, targetWidth: 200, targetHeight: 150, storedHeight: 1500),
         ShrinkOnLoad())
     }
+  }
+
+  /// The fuzz finding `gif-tall-frame-timeout.gif`: libvips' GIF loader under sequential access
+  /// spends seconds dropping its one-line tiles for frames near 50,000 lines tall.
+  func testTallGIFsAreOpenedForRandomAccess() {
+    func options(_ format: ImageFormat, height: Int) -> String {
+      ShrinkOnLoad.choose(
+        format: format, region: PixelRect(x: 0, y: 0, width: 1, height: 1), targetWidth: 1,
+        targetHeight: 1, storedHeight: height
+      ).loaderOptions
+    }
+    XCTAssertEqual(options(.gif, height: 49_409), "fail_on=error,access=random")
+    XCTAssertEqual(options(.gif, height: 8_192), "fail_on=error,access=sequential")
+    XCTAssertEqual(options(.png, height: 49_409), "fail_on=error,access=sequential")
   }
 }
