@@ -102,7 +102,12 @@ public final class HalftoneServer: Sendable {
         hot: hot, accesses: accesses, metrics: metrics, accessLog: accessLog,
         serverName: Self.serverName)
       : nil
-    let server = HTTPServerBuilder.http1(configuration: http1, hotBlobs: fastPath)
+    let server = HTTPServerBuilder.http1(
+      configuration: http1, hotBlobs: fastPath,
+      guardLimits: RequestGuard.Limits(
+        maxRequestBodyBytes: configuration.maxRequestBodyBytes,
+        closeGrace: .milliseconds(Int64(configuration.closeGrace * 1000))),
+      accessLog: accessLog)
     return Application(
       responder: responder,
       server: server,

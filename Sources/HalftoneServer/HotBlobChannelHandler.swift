@@ -122,6 +122,11 @@ final class HotBlobChannelHandler: ChannelDuplexHandler {
     }
   }
 
+  func channelWritabilityChanged(context: ChannelHandlerContext) {
+    idle.writabilityChanged(context)
+    context.fireChannelWritabilityChanged()
+  }
+
   func channelReadComplete(context: ChannelHandlerContext) {
     if unflushed {
       unflushed = false

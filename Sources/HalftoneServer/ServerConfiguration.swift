@@ -65,6 +65,13 @@ public struct HalftoneServerConfiguration: Sendable {
   /// Largest request header block in bytes (all fields together; the request line is bounded
   /// by `maxRequestTargetBytes`).
   public var maxHeaderBytes: Int = 32 * 1024
+  /// Largest request body a request may announce (`Content-Length`); no route reads one, so
+  /// a body is read and dropped. Larger: 413 and the connection closes. `Transfer-Encoding` is
+  /// refused whatever its size (400).
+  public var maxRequestBodyBytes: Int = 64 * 1024
+  /// Seconds a closing connection may take to send the answers already written to it (at
+  /// shutdown, after `Connection: close`, at the idle timeout); then it is closed anyway.
+  public var closeGrace: TimeInterval = 10
   /// Where the access log goes (`--access-log FILE|-|off`).
   public var accessLog: AccessLogDestination = .standardOutput
   /// Access-log lines that may wait for a slow destination; beyond it lines are dropped and
@@ -99,6 +106,8 @@ public struct HalftoneServerConfiguration: Sendable {
     if rememberedLookups < 0 { return "remembered lookups must be >= 0" }
     if maxConnections < 1 { return "max connections must be at least 1, got \(maxConnections)" }
     if maxHeaderBytes < 1024 { return "max header bytes must be at least 1024" }
+    if maxRequestBodyBytes < 0 { return "max request body must be >= 0 bytes" }
+    if !(closeGrace.isFinite && closeGrace >= 0) { return "close grace must be >= 0 s" }
     if accessLogBufferLines < 1 { return "access log buffer must be at least 1 line" }
     return nil
   }
