@@ -227,6 +227,10 @@ final class CurlTransfer: @unchecked Sendable {
     }
   }
 
+  /// Orders the sink's last write before the caller's next use of it (see
+  /// `BodyWriterQueue.settle`); call once the transfer's continuation has resumed.
+  func settleBody() { writer?.settle() }
+
   /// Sizes the body buffer once from `Content-Length`, so a multi-megabyte original is not copied
   /// through a series of doublings (each briefly holding two buffers). Only a hint: the length
   /// may lie (the byte limit, not this, bounds what is kept), and it is the compressed length when

@@ -99,7 +99,7 @@ public final class Fetcher: Sendable {
     } catch {
       return TransferOutcome(failure: error, effectiveURL: request.url)
     }
-    return await withTaskCancellationHandler {
+    let outcome = await withTaskCancellationHandler {
       await withCheckedContinuation { continuation in
         transfer.continuation = continuation
         multi.submit(transfer)
@@ -108,5 +108,7 @@ public final class Fetcher: Sendable {
       transfer.markCancelled()
       multi.cancel(transfer)
     }
+    transfer.settleBody()
+    return outcome
   }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import HalftoneTestSupport
 import XCTest
 
 /// Runs the built `halftone` executable as a user would, capturing its output and exit status.
@@ -46,7 +47,7 @@ struct CLIRunner {
     let process = Process()
     process.executableURL = executable
     process.arguments = arguments
-    var env = ProcessInfo.processInfo.environment
+    var env = halftoneChildEnvironment()
     env.removeValue(forKey: "HALFTONE_CACHE")
     env.merge(environment) { $1 }
     process.environment = env

@@ -6,6 +6,8 @@ import XCTest
 /// while the process's resident set stays well under the file's size.
 final class StreamingMemoryTests: XCTestCase {
   private static let recordCount = 200_000
+  /// Whether this process runs under AddressSanitizer (its runtime is linked in).
+  private static let underAddressSanitizer = dlsym(nil, "__asan_init") != nil
 
   func testLargeJSONLinesFileStreamsInBoundedMemory() throws {
     let scratch = try ScratchDirectory()
@@ -42,6 +44,9 @@ final class StreamingMemoryTests: XCTestCase {
     XCTAssertEqual(references, Self.recordCount)
     XCTAssertEqual(problems, 0)
     XCTAssertEqual(lastLine, Self.recordCount)
+    // AddressSanitizer keeps freed memory in quarantine (256 MiB by default): the resident set
+    // then says nothing about what the stream holds (`scripts/sanitize address`).
+    guard !Self.underAddressSanitizer else { return }
     XCTAssertLessThan(peakResident - residentBefore, bound, "sampled resident set grew too much")
     if peakResetWorked {
       // The kernel's own high-water mark, reset just before the stream started.

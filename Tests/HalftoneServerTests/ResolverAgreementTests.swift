@@ -185,6 +185,7 @@ final class ResolverAgreementTests: XCTestCase {
     let process = Process()
     process.executableURL = try XCTUnwrap(executable, "halftone is not built next to the tests")
     process.arguments = arguments
+    process.environment = halftoneChildEnvironment()
     let (out, err) = (Pipe(), Pipe())
     process.standardOutput = out
     process.standardError = err

@@ -1,6 +1,6 @@
 import Foundation
 import HalftoneStore
-import Synchronization
+import HalftoneCore
 import XCTest
 
 /// Reading blobs into a reused buffer (the prefetcher's render slots): contents, reuse across
@@ -90,7 +90,7 @@ final class ReusableBufferTests: StoreTestCase {
 
   func testThePoolNeverHandsOneBufferToTwoUsersAtOnce() throws {
     let pool = ReusableBufferPool()
-    let inUse = Mutex<Set<ObjectIdentifier>>([])
+    let inUse = Locked<Set<ObjectIdentifier>>([])
     DispatchQueue.concurrentPerform(iterations: 64) { _ in
       pool.withBuffer { buffer in
         let id = ObjectIdentifier(buffer)
