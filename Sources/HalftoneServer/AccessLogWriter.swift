@@ -38,8 +38,9 @@ final class AccessLogWriter: Sendable {
   private let descriptor: Int32
   private let ownsDescriptor: Bool
   private let pending = Locked(Pending())
-  /// Held while a batch is taken and written, so lines leave in the order they came.
-  private let writing = Locked(())
+  /// Held while a batch is taken and written, so lines leave in the order they came; holds the
+  /// writer's timestamp cache.
+  private let writing = Locked(LineFormatter())
   private let wake = DispatchSemaphore(value: 0)
   private let stopped = DispatchSemaphore(value: 0)
   private let flushInterval: TimeInterval
@@ -125,7 +126,7 @@ final class AccessLogWriter: Sendable {
   }
 
   private func writeBatch() {
-    writing.withLock { _ in
+    writing.withLock { formatter in
       let batch = pending.withLock { pending -> [Entry] in
         defer { pending.entries.removeAll(keepingCapacity: true) }
         return pending.entries
@@ -133,7 +134,7 @@ final class AccessLogWriter: Sendable {
       guard !batch.isEmpty else { return }
       var text = ""
       text.reserveCapacity(batch.count * 96)
-      for entry in batch { Self.format(entry, into: &text) }
+      for entry in batch { formatter.format(entry, into: &text) }
       let written = text.withUTF8 { raw in writeAll(raw) }
       if !written {
         // A closed pipe or a full disk: these lines are lost (counted), the server goes on.
@@ -157,27 +158,71 @@ final class AccessLogWriter: Sendable {
     }
     return true
   }
+}
 
-  /// `2026-12-03T07:10:00.123Z GET /blobs/… 200 5120 0.000112`.
-  static func format(_ entry: Entry, into text: inout String) {
-    text += timestamp(entry.time)
-    text += " \(entry.method) \(entry.target) \(entry.status) \(entry.bytes) "
-    let (seconds, attoseconds) = entry.duration.components
-    text += String(format: "%.6f", Double(seconds) + Double(attoseconds) / 1e18)
+/// Formats entries into lines, `2026-12-03T07:10:00.123Z GET /blobs/… 200 5120 0.000112`,
+/// with integer formatting only (`String(format:)` runs Foundation's format parser for every
+/// line, on the one thread that writes the log for every event loop) and the timestamp's date and
+/// time formatted once a second.
+struct LineFormatter {
+  private var second: time_t = -1
+  /// `2026-12-03T07:10:00.` for `second`.
+  private var prefix = ""
+
+  mutating func format(_ entry: AccessLogWriter.Entry, into text: inout String) {
+    let since = entry.time.timeIntervalSince1970
+    let seconds = time_t(since.rounded(.down))
+    if seconds != second {
+      second = seconds
+      prefix = Self.dateAndTime(seconds)
+    }
+    text += prefix
+    Self.append(Int((since - Double(seconds)) * 1000), digits: 3, to: &text)
+    text += "Z "
+    text += entry.method
+    text += " "
+    text += entry.target
+    text += " "
+    text += String(entry.status)
+    text += " "
+    text += String(entry.bytes)
+    text += " "
+    let (wholeSeconds, attoseconds) = entry.duration.components
+    let micros = max(0, Int(wholeSeconds) * 1_000_000 + Int(attoseconds / 1_000_000_000_000))
+    text += String(micros / 1_000_000)
+    text += "."
+    Self.append(micros % 1_000_000, digits: 6, to: &text)
     text += "\n"
   }
 
-  /// RFC 3339 in UTC with milliseconds, without a formatter object (not thread-safe, and slow).
-  static func timestamp(_ date: Date) -> String {
-    let since = date.timeIntervalSince1970
-    var seconds = time_t(since.rounded(.down))
-    let millis = Int((since - Double(seconds)) * 1000)
+  /// `2026-12-03T07:10:00.` (RFC 3339, UTC), without a formatter object.
+  static func dateAndTime(_ seconds: time_t) -> String {
+    var seconds = seconds
     var parts = tm()
     gmtime_r(&seconds, &parts)
-    return String(
-      format: "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", Int(parts.tm_year) + 1900,
-      Int(parts.tm_mon) + 1, Int(parts.tm_mday), Int(parts.tm_hour), Int(parts.tm_min),
-      Int(parts.tm_sec), millis)
+    var text = ""
+    append(Int(parts.tm_year) + 1900, digits: 4, to: &text)
+    text += "-"
+    append(Int(parts.tm_mon) + 1, digits: 2, to: &text)
+    text += "-"
+    append(Int(parts.tm_mday), digits: 2, to: &text)
+    text += "T"
+    append(Int(parts.tm_hour), digits: 2, to: &text)
+    text += ":"
+    append(Int(parts.tm_min), digits: 2, to: &text)
+    text += ":"
+    append(Int(parts.tm_sec), digits: 2, to: &text)
+    text += "."
+    return text
+  }
+
+  /// `value` (≥ 0) in decimal, zero-padded to at least `digits`.
+  static func append(_ value: Int, digits: Int, to text: inout String) {
+    let decimal = String(value)
+    if decimal.utf8.count < digits {
+      text += String(repeating: "0", count: digits - decimal.utf8.count)
+    }
+    text += decimal
   }
 }
 
