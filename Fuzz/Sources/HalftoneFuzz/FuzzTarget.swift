@@ -15,6 +15,7 @@ struct FuzzTarget: Sendable {
     "records": FuzzTarget(run: RecordTargets.records),
     "signed-query": FuzzTarget(run: ServerTargets.signedQuery),
     "http-headers": FuzzTarget(run: ServerTargets.headers),
+    "fast-path": FuzzTarget(run: FastPathTarget.run, prepare: FastPathTarget.prepare),
     "cdx": FuzzTarget(run: ArchiveTargets.cdx),
     "image": FuzzTarget(run: ImageTargets.image, prepare: ImageTargets.prepare),
   ]
