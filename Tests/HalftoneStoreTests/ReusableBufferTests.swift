@@ -1,6 +1,6 @@
 import Foundation
-import HalftoneStore
 import HalftoneCore
+import HalftoneStore
 import XCTest
 
 /// Reading blobs into a reused buffer (the prefetcher's render slots): contents, reuse across
