@@ -65,19 +65,31 @@ struct APIError: Error, Sendable {
 
   /// The response; `includeBody` is false for HEAD (the headers still describe the body).
   func response(includeBody: Bool = true) -> Response {
+    let body = self.body
+    return Response(
+      status: status, headers: fields(bodyBytes: body.readableBytes),
+      body: includeBody ? ResponseBody(byteBuffer: body) : .init())
+  }
+
+  /// `{"error":{"kind":"…","message":"…"}}` and a newline.
+  var body: ByteBuffer {
     var body = ByteBuffer()
     body.writeString(#"{"error":{"kind":"#)
     body.writeString(JSONText.quoted(kind))
     body.writeString(#","message":"#)
     body.writeString(JSONText.quoted(message))
     body.writeString("}}\n")
+    return body
+  }
+
+  /// `headers` with those of a JSON error body of `bodyBytes` bytes.
+  func fields(bodyBytes: Int) -> HTTPFields {
     var fields = headers
     fields[.contentType] = "application/json; charset=utf-8"
     fields[.cacheControl] = "no-store"
     fields[.xContentTypeOptions] = "nosniff"
-    fields[.contentLength] = String(body.readableBytes)
-    return Response(
-      status: status, headers: fields, body: includeBody ? ResponseBody(byteBuffer: body) : .init())
+    fields[.contentLength] = String(bodyBytes)
+    return fields
   }
 }
 

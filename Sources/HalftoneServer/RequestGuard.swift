@@ -1,6 +1,8 @@
+import HTTPTypes
 import HalftoneCore
 import NIOCore
 import NIOHTTP1
+import NIOHTTPTypesHTTP1
 
 /// Refuses the request shapes no route of `halftone serve` has a use for and that would
 /// otherwise tie up a connection, and closes connections without cutting answers short.
@@ -141,33 +143,21 @@ final class RequestGuard: ChannelDuplexHandler {
     guard mode == .all, context.channel.isActive else {
       return context.close(mode: mode, promise: promise)
     }
-    // Already closing gracefully: this close completes with that one.
-    if closing {
-      promise.map { context.channel.closeFuture.cascade(to: $0) }
-      return
-    }
     closeGracefully(context, promise: promise)
   }
 
   // MARK: Rules
 
-  private struct Refusal {
-    var status: HTTPResponseStatus
-    var kind: String
-    var message: String
-    var headers: [(String, String)] = []
-  }
-
-  private func refusal(of request: HTTPRequestHead) -> Refusal? {
+  private func refusal(of request: HTTPRequestHead) -> APIError? {
     if request.method == .CONNECT {
-      return Refusal(
-        status: .methodNotAllowed, kind: "method_not_allowed",
+      return APIError(
+        .methodNotAllowed, kind: "method_not_allowed",
         message: "CONNECT is not supported: halftone serve is not a proxy",
-        headers: [("Allow", "GET, HEAD")])
+        headers: [.allow: "GET, HEAD"])
     }
     if request.headers.contains(name: "Transfer-Encoding") {
-      return Refusal(
-        status: .badRequest, kind: "bad_request",
+      return APIError(
+        .badRequest, kind: "bad_request",
         message: "a request with Transfer-Encoding is not accepted: no route reads a request body")
     }
     for value in request.headers["Content-Length"] {
@@ -175,8 +165,8 @@ final class RequestGuard: ChannelDuplexHandler {
         continue  // the parser refuses it
       }
       if length > limits.maxRequestBodyBytes {
-        return Refusal(
-          status: .payloadTooLarge, kind: ErrorKind.tooLarge.rawValue,
+        return APIError(
+          .contentTooLarge, kind: ErrorKind.tooLarge.rawValue,
           message: "a request body of \(length) bytes is over the limit of "
             + "\(limits.maxRequestBodyBytes) bytes: no route reads a request body")
       }
@@ -196,29 +186,23 @@ final class RequestGuard: ChannelDuplexHandler {
 
   // MARK: Answers and closing
 
+  /// Answers `refusal` (the same JSON error as every route's) with `Connection: close`.
   private func refuse(
-    _ refusal: Refusal, request: HTTPRequestHead, context: ChannelHandlerContext
+    _ refusal: APIError, request: HTTPRequestHead, context: ChannelHandlerContext
   ) {
     stopReading(context)
-    var body = context.channel.allocator.buffer(capacity: 128)
-    body.writeString(#"{"error":{"kind":"#)
-    body.writeString(JSONText.quoted(refusal.kind))
-    body.writeString(#","message":"#)
-    body.writeString(JSONText.quoted(refusal.message))
-    body.writeString("}}\n")
-    var headers = HTTPHeaders()
-    headers.add(name: "Content-Type", value: "application/json; charset=utf-8")
-    headers.add(name: "Content-Length", value: String(body.readableBytes))
-    headers.add(name: "Cache-Control", value: "no-store")
+    let body = refusal.body
+    var headers = HTTPHeaders(refusal.fields(bodyBytes: body.readableBytes))
     headers.add(name: "Connection", value: "close")
-    for (name, value) in refusal.headers { headers.add(name: name, value: value) }
     headers.add(name: "Date", value: date.now())
     headers.add(name: "Server", value: HalftoneServer.serverName)
-    let head = HTTPResponseHead(version: .http1_1, status: refusal.status, headers: headers)
+    let status = Int(refusal.status.code)
+    let head = HTTPResponseHead(
+      version: .http1_1, status: HTTPResponseStatus(statusCode: status), headers: headers)
     if accessLog.isEnabled {
       accessLog.record(
-        method: request.method.rawValue, path: request.uri, query: nil,
-        status: Int(refusal.status.code), bytes: body.readableBytes, duration: .zero)
+        method: request.method.rawValue, path: request.uri, query: nil, status: status,
+        bytes: body.readableBytes, duration: .zero)
     }
     if awaiting == 0 {
       writeRefusal(head, body, context: context)
@@ -245,6 +229,7 @@ final class RequestGuard: ChannelDuplexHandler {
   /// Half-closes the output (done once every answer written so far is sent), drains the input
   /// for `linger`, then closes the channel; after `closeGrace` it closes anyway.
   private func closeGracefully(_ context: ChannelHandlerContext, promise: EventLoopPromise<Void>?) {
+    // A close asked for while one is under way completes with it.
     promise.map { context.channel.closeFuture.cascade(to: $0) }
     guard !closing else { return }
     closing = true
